@@ -1,0 +1,31 @@
+"""One root for every expected failure.
+
+Every error the user can cause or meet (wrong passphrase, refused transition, locked file…)
+is a :class:`JusouError` carrying a Japanese message meant to be shown as it is.  Anything
+else reaching the GUI or the command line is a bug and is handled as such.
+"""
+
+from __future__ import annotations
+
+
+class JusouError(Exception):
+    """An expected failure with a message for the user, in Japanese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class RuleViolation(JusouError):
+    """A domain rule refuses the requested change (the data stays as it was)."""
+
+
+class ValidationError(JusouError):
+    """Input that cannot be accepted as it is; ``field`` names the offending field, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,1 @@
+"""Storage: the SQLCipher-encrypted case file. Knows SQL, not Qt."""
