@@ -35,7 +35,9 @@ def shipped_dir(name: ShippedFolder) -> Path:
         folder = root / name
         if folder.is_dir():
             return folder
-    raise FileNotFoundError(f"アプリの付属データ「{name}」が見つかりません。インストールをやり直してください。")
+    raise FileNotFoundError(
+        f"アプリの付属データ「{name}」が見つかりません。インストールをやり直してください。"
+    )
 
 
 def migrations_dir() -> Path:

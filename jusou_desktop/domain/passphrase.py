@@ -7,20 +7,29 @@ file whatever the keyboard or input method produced (e.g. が as one code point 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from jusou_desktop.domain.errors import ValidationError
+from jusou_desktop.domain.kana import search_key
 
 MIN_LENGTH = 10
 
-_COMMON = frozenset(
-    {
-        "password", "passw0rd", "1234567890", "0123456789", "qwertyuiop", "abcdefghij",
-        "iloveyou12", "jusoudesktop", "パスワード", "ぱすわーど",
-    }
+_SEQUENCES = (
+    "01234567890123456789",
+    "98765432109876543210",
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn",
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン",
 )
+"""Keyboard rows, digits and the kana order: a passphrase inside one of these is refused."""
+
+_COMMON_WORDS = ("password", "passw0rd", "パスワード", "iloveyou", "jusoudesktop", "admin", "welcome")
+"""Words that make a passphrase guessable however often they are repeated or padded."""
 
 
 class Strength(StrEnum):
@@ -40,31 +49,66 @@ def normalize(passphrase: str) -> str:
     return unicodedata.normalize("NFC", passphrase)
 
 
+def _is_kana(c: str) -> bool:
+    return "\u3040" <= c <= "\u30ff"
+
+
+def _is_kanji(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+_ALPHABETS: tuple[tuple[int, Callable[[str], bool]], ...] = (
+    (26, lambda c: c.isascii() and c.islower()),
+    (26, lambda c: c.isascii() and c.isupper()),
+    (10, lambda c: c.isascii() and c.isdigit()),
+    (32, lambda c: c.isascii() and not c.isalnum()),
+    (90, _is_kana),
+    (3000, _is_kanji),
+    (100, lambda c: not c.isascii() and not _is_kana(c) and not _is_kanji(c)),
+)
+
+
 def _character_pool(text: str) -> int:
-    pool = 0
-    if any(c.islower() and c.isascii() for c in text):
-        pool += 26
-    if any(c.isupper() and c.isascii() for c in text):
-        pool += 26
-    if any(c.isdigit() and c.isascii() for c in text):
-        pool += 10
-    if any(c.isascii() and not c.isalnum() for c in text):
-        pool += 32
-    if any(not c.isascii() for c in text):
-        pool += 2000  # kana and kanji: a large alphabet
-    return max(pool, 1)
+    """Rough alphabet size of the characters used (kana is a small alphabet, kanji a large one)."""
+    return max(sum(size for size, member in _ALPHABETS if any(member(c) for c in text)), 1)
+
+
+_REPEATED_UNIT = re.compile(r"^(.+?)\1+$")
+
+
+def _weakness(folded: str) -> str | None:
+    """Why a passphrase is too guessable to accept, judged on its folded form."""
+    if len(set(folded)) <= 2:
+        return "同じ文字の繰り返しは使えません。"
+    if _REPEATED_UNIT.match(folded):
+        return "同じ並びの繰り返しは使えません。"
+    if any(folded in sequence for sequence in _SEQUENCES):
+        return "キーボードや五十音の並び順は使えません。"
+    remainder = folded
+    for word in _COMMON_WORDS:
+        remainder = remainder.replace(search_key(word), "")
+    if remainder != folded and len(set(remainder)) <= 3:
+        return "よく使われる言葉が中心なので使えません。"
+    return None
 
 
 def assess(passphrase: str) -> Assessment:
-    """Judge a new passphrase; the message is a short Japanese hint for the dialog."""
+    """Judge a new passphrase; the message is a short Japanese hint for the dialog.
+
+    The checks run on the search-folded form (NFKC, katakana, no spaces, case-folded), so a
+    weak passphrase typed in full width or hiragana is as weak as its plain form.
+    """
     text = normalize(passphrase)
     if len(text) < MIN_LENGTH:
-        return Assessment(False, Strength.WEAK, f"{MIN_LENGTH}文字以上にしてください（いま{len(text)}文字）。")
-    if len(set(text)) <= 2:
-        return Assessment(False, Strength.WEAK, "同じ文字の繰り返しは使えません。")
-    if text.casefold() in _COMMON:
-        return Assessment(False, Strength.WEAK, "よく使われる文字列なので使えません。")
-    bits = len(text) * math.log2(_character_pool(text)) * min(1.0, len(set(text)) / len(text) + 0.3)
+        return Assessment(
+            False, Strength.WEAK, f"{MIN_LENGTH}文字以上にしてください（いま{len(text)}文字）。"
+        )
+    folded = search_key(text)
+    why = _weakness(folded)
+    if why is not None:
+        return Assessment(False, Strength.WEAK, why)
+    plain = unicodedata.normalize("NFKC", text)  # full width counts as what it spells; case kept
+    bits = len(plain) * math.log2(_character_pool(plain)) * min(1.0, len(set(folded)) / len(folded) + 0.3)
     if bits < 50:
         return Assessment(True, Strength.WEAK, "使えますが弱めです。単語を組み合わせて長くすると安全です。")
     if bits < 75:

@@ -11,14 +11,26 @@ from jusou_desktop.domain.model import Agency, AgencyField, Business, Operation,
 from jusou_desktop.store._base import Repository, now_text
 from jusou_desktop.store.errors import RecordNotFound
 
-_AGENCY_COLUMNS = "id, name, kana, field, business, operation, department, address, phone, fax, email, note, active"
+_AGENCY_COLUMNS = (
+    "id, name, kana, field, business, operation, department, address, phone, fax, email, note, active"
+)
 
 
 def _agency(row: Any) -> Agency:
     return Agency(
-        id=AgencyId(row[0]), name=row[1], kana=row[2], field=AgencyField(row[3]), business=Business(row[4]),
-        operation=Operation(row[5]) if row[5] else None, department=row[6], address=row[7], phone=row[8],
-        fax=row[9], email=row[10], note=row[11], active=bool(row[12]),
+        id=AgencyId(row[0]),
+        name=row[1],
+        kana=row[2],
+        field=AgencyField(row[3]),
+        business=Business(row[4]),
+        operation=Operation(row[5]) if row[5] else None,
+        department=row[6],
+        address=row[7],
+        phone=row[8],
+        fax=row[9],
+        email=row[10],
+        note=row[11],
+        active=bool(row[12]),
     )
 
 
@@ -26,9 +38,18 @@ def _agency_values(agency: Agency) -> tuple[Any, ...]:
     if not agency.name.strip():
         raise ValidationError("機関名を入力してください。", field="name")
     return (
-        agency.name.strip(), to_katakana(agency.kana), agency.field.value, agency.business.value,
-        agency.operation.value if agency.operation else None, agency.department, agency.address, agency.phone,
-        agency.fax, agency.email, agency.note, int(agency.active),
+        agency.name.strip(),
+        to_katakana(agency.kana),
+        agency.field.value,
+        agency.business.value,
+        agency.operation.value if agency.operation else None,
+        agency.department,
+        agency.address,
+        agency.phone,
+        agency.fax,
+        agency.email,
+        agency.note,
+        int(agency.active),
     )
 
 
@@ -65,7 +86,9 @@ class AgencyRepository(Repository):
                 raise RecordNotFound("関係機関", agency.id)
 
     def get(self, agency_id: AgencyId) -> Agency:
-        row = self._db.conn.execute(f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE id = ?", (agency_id,)).fetchone()
+        row = self._db.conn.execute(
+            f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE id = ?", (agency_id,)
+        ).fetchone()
         if row is None:
             raise RecordNotFound("関係機関", agency_id)
         return _agency(row)
@@ -89,8 +112,14 @@ _STAFF_COLUMNS = "id, agency_id, name, kana, title, phone, email, active"
 
 def _staff(row: Any) -> Staff:
     return Staff(
-        id=StaffId(row[0]), agency_id=AgencyId(row[1]) if row[1] is not None else None, name=row[2], kana=row[3],
-        title=row[4], phone=row[5], email=row[6], active=bool(row[7]),
+        id=StaffId(row[0]),
+        agency_id=AgencyId(row[1]) if row[1] is not None else None,
+        name=row[2],
+        kana=row[3],
+        title=row[4],
+        phone=row[5],
+        email=row[6],
+        active=bool(row[7]),
     )
 
 
@@ -103,8 +132,17 @@ class StaffRepository(Repository):
             cur = conn.execute(
                 "INSERT INTO staff (agency_id, name, kana, title, phone, email, active, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (staff.agency_id, staff.name.strip(), to_katakana(staff.kana), staff.title, staff.phone,
-                 staff.email, int(staff.active), now, now),
+                (
+                    staff.agency_id,
+                    staff.name.strip(),
+                    to_katakana(staff.kana),
+                    staff.title,
+                    staff.phone,
+                    staff.email,
+                    int(staff.active),
+                    now,
+                    now,
+                ),
             )
             return StaffId(int(cur.lastrowid or 0))
 
@@ -117,14 +155,25 @@ class StaffRepository(Repository):
             cur = conn.execute(
                 "UPDATE staff SET agency_id = ?, name = ?, kana = ?, title = ?, phone = ?, email = ?, active = ?,"
                 " updated_at = ? WHERE id = ?",
-                (staff.agency_id, staff.name.strip(), to_katakana(staff.kana), staff.title, staff.phone,
-                 staff.email, int(staff.active), now_text(), staff.id),
+                (
+                    staff.agency_id,
+                    staff.name.strip(),
+                    to_katakana(staff.kana),
+                    staff.title,
+                    staff.phone,
+                    staff.email,
+                    int(staff.active),
+                    now_text(),
+                    staff.id,
+                ),
             )
             if cur.rowcount == 0:
                 raise RecordNotFound("職員", staff.id)
 
     def get(self, staff_id: StaffId) -> Staff:
-        row = self._db.conn.execute(f"SELECT {_STAFF_COLUMNS} FROM staff WHERE id = ?", (staff_id,)).fetchone()
+        row = self._db.conn.execute(
+            f"SELECT {_STAFF_COLUMNS} FROM staff WHERE id = ?", (staff_id,)
+        ).fetchone()
         if row is None:
             raise RecordNotFound("職員", staff_id)
         return _staff(row)
@@ -137,5 +186,7 @@ class StaffRepository(Repository):
         if active_only:
             clauses.append("active = 1")
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self._db.conn.execute(f"SELECT {_STAFF_COLUMNS} FROM staff {where} ORDER BY kana, name", params)
+        rows = self._db.conn.execute(
+            f"SELECT {_STAFF_COLUMNS} FROM staff {where} ORDER BY kana, name", params
+        )
         return [_staff(r) for r in rows.fetchall()]

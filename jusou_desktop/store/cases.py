@@ -50,9 +50,9 @@ _ORDER = {
     CaseSort.OPENED: "c.opened_on {dir}, c.id {dir}",
     CaseSort.DISTRICT: "p.district {dir}, c.id {dir}",
 }
-_STATUS_ORDER_SQL = "CASE c.status " + " ".join(
-    f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(CaseStatus)
-) + " END"
+_STATUS_ORDER_SQL = (
+    "CASE c.status " + " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(CaseStatus)) + " END"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +115,16 @@ _ROW_SELECT = (
 
 def _case_row(row: Any) -> CaseRow:
     return CaseRow(
-        id=CaseId(row[0]), number=row[1], name=row[2], kana=row[3], status=CaseStatus(row[4]),
-        opened_on=dt.date.fromisoformat(row[5]), district=row[6], consent_state=ConsentState(row[7]),
-        lead_agency=row[8], tags=tuple(row[9].split("\n")) if row[9] else (),
+        id=CaseId(row[0]),
+        number=row[1],
+        name=row[2],
+        kana=row[3],
+        status=CaseStatus(row[4]),
+        opened_on=dt.date.fromisoformat(row[5]),
+        district=row[6],
+        consent_state=ConsentState(row[7]),
+        lead_agency=row[8],
+        tags=tuple(row[9].split("\n")) if row[9] else (),
     )
 
 
@@ -127,8 +134,16 @@ _PERSON_COLUMNS = "id, name, kana, birth_date, sex, postal_code, address, distri
 def _person(row: Any, offset: int = 0) -> Person:
     r = row[offset:]
     return Person(
-        id=PersonId(r[0]), name=r[1], kana=r[2], birth_date=to_date(r[3]), sex=Sex(r[4]), postal_code=r[5],
-        address=r[6], district=r[7], phone=r[8], note=r[9],
+        id=PersonId(r[0]),
+        name=r[1],
+        kana=r[2],
+        birth_date=to_date(r[3]),
+        sex=Sex(r[4]),
+        postal_code=r[5],
+        address=r[6],
+        district=r[7],
+        phone=r[8],
+        note=r[9],
     )
 
 
@@ -138,9 +153,17 @@ def _person_values(person: Person) -> tuple[Any, ...]:
         raise ValidationError("氏名を入力してください。", field="name")
     kana = to_katakana(person.kana)
     return (
-        name, kana, date_text(person.birth_date), person.sex.value, person.postal_code.strip(),
-        person.address.strip(), person.district.strip(), person.phone.strip(), person.note,
-        search_key(name) + "|" + search_key(kana), search_key(kana),
+        name,
+        kana,
+        date_text(person.birth_date),
+        person.sex.value,
+        person.postal_code.strip(),
+        person.address.strip(),
+        person.district.strip(),
+        person.phone.strip(),
+        person.note,
+        search_key(name) + "|" + search_key(kana),
+        search_key(kana),
     )
 
 
@@ -149,9 +172,14 @@ _CONSENT_COLUMNS = "id, state, recorded_on, method, scope, covers_tax_info, reco
 
 def _consent(row: Any) -> Consent:
     return Consent(
-        id=ConsentId(row[0]), state=ConsentState(row[1]), recorded_on=dt.date.fromisoformat(row[2]),
-        method=ConsentMethod(row[3]) if row[3] else None, scope=row[4], covers_tax_info=bool(row[5]),
-        recorded_by=row[6], note=row[7],
+        id=ConsentId(row[0]),
+        state=ConsentState(row[1]),
+        recorded_on=dt.date.fromisoformat(row[2]),
+        method=ConsentMethod(row[3]) if row[3] else None,
+        scope=row[4],
+        covers_tax_info=bool(row[5]),
+        recorded_by=row[6],
+        note=row[7],
     )
 
 
@@ -190,7 +218,9 @@ class CaseRepository(Repository):
                 raise RecordNotFound("人", person.id)
 
     def get_person(self, person_id: PersonId) -> Person:
-        row = self._db.conn.execute(f"SELECT {_PERSON_COLUMNS} FROM persons WHERE id = ?", (person_id,)).fetchone()
+        row = self._db.conn.execute(
+            f"SELECT {_PERSON_COLUMNS} FROM persons WHERE id = ?", (person_id,)
+        ).fetchone()
         if row is None:
             raise RecordNotFound("人", person_id)
         return _person(row)
@@ -226,26 +256,47 @@ class CaseRepository(Repository):
             now = now_text()
             name = household_name or f"{principal.name.split()[0] if principal.name.strip() else ''}世帯"
             household_id = HouseholdId(
-                int(conn.execute(
-                    "INSERT INTO households (name, created_at, updated_at) VALUES (?, ?, ?)", (name, now, now)
-                ).lastrowid or 0)
+                int(
+                    conn.execute(
+                        "INSERT INTO households (name, created_at, updated_at) VALUES (?, ?, ?)",
+                        (name, now, now),
+                    ).lastrowid
+                    or 0
+                )
             )
             principal_id = principal.id or self._insert_person(conn, principal)
             self._add_member_row(conn, household_id, principal_id, PRINCIPAL_RELATION, True, "", 0)
             for position, member in enumerate(members, start=1):
                 person_id = member.person.id or self._insert_person(conn, member.person)
                 self._add_member_row(
-                    conn, household_id, person_id, member.relation, member.lives_together, member.note, position
+                    conn,
+                    household_id,
+                    person_id,
+                    member.relation,
+                    member.lives_together,
+                    member.note,
+                    position,
                 )
             number = number or self._next_number(conn, opened_on)
             cur = conn.execute(
                 "INSERT INTO cases (number, household_id, principal_id, status, opened_on, route, summary,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (number, household_id, principal_id, CaseStatus.RECEIVED.value, opened_on.isoformat(), route,
-                 summary, now, now),
+                (
+                    number,
+                    household_id,
+                    principal_id,
+                    CaseStatus.RECEIVED.value,
+                    opened_on.isoformat(),
+                    route,
+                    summary,
+                    now,
+                    now,
+                ),
             )
             case_id = CaseId(int(cur.lastrowid or 0))
-            self._insert_history(conn, case_id, StatusChange(None, CaseStatus.RECEIVED, opened_on, "受付", by))
+            self._insert_history(
+                conn, case_id, StatusChange(None, CaseStatus.RECEIVED, opened_on, "受付", by)
+            )
             self.set_tags(case_id, tags)
             if consent is not None:
                 self.record_consent(case_id, consent)
@@ -267,9 +318,17 @@ class CaseRepository(Repository):
             (m.person for m in household.members if m.person.id == row[3]), None
         ) or self.get_person(PersonId(row[3]))
         return Case(
-            id=CaseId(row[0]), number=row[1], household=household, principal=principal,
-            status=CaseStatus(row[4]), opened_on=dt.date.fromisoformat(row[5]), closed_on=to_date(row[6]),
-            route=row[7], summary=row[8], tags=self.tags_of(case_id), consent=self.current_consent(case_id),
+            id=CaseId(row[0]),
+            number=row[1],
+            household=household,
+            principal=principal,
+            status=CaseStatus(row[4]),
+            opened_on=dt.date.fromisoformat(row[5]),
+            closed_on=to_date(row[6]),
+            route=row[7],
+            summary=row[8],
+            tags=self.tags_of(case_id),
+            consent=self.current_consent(case_id),
             team=self.team(case_id),
         )
 
@@ -306,8 +365,13 @@ class CaseRepository(Repository):
 
     @staticmethod
     def _add_member_row(
-        conn: Connection, household_id: HouseholdId, person_id: PersonId, relation: str, lives_together: bool,
-        note: str, position: int,
+        conn: Connection,
+        household_id: HouseholdId,
+        person_id: PersonId,
+        relation: str,
+        lives_together: bool,
+        note: str,
+        position: int,
     ) -> None:
         conn.execute(
             "INSERT INTO household_members (household_id, person_id, relation, lives_together, note, position)"
@@ -320,11 +384,13 @@ class CaseRepository(Repository):
             household_id, _ = self._household_of(conn, case_id)
             person_id = member.person.id or self._insert_person(conn, member.person)
             if conn.execute(
-                "SELECT 1 FROM household_members WHERE household_id = ? AND person_id = ?", (household_id, person_id)
+                "SELECT 1 FROM household_members WHERE household_id = ? AND person_id = ?",
+                (household_id, person_id),
             ).fetchone():
                 raise ValidationError("この人はすでに世帯員です。", field="member")
             position = conn.execute(
-                "SELECT coalesce(max(position), 0) + 1 FROM household_members WHERE household_id = ?", (household_id,)
+                "SELECT coalesce(max(position), 0) + 1 FROM household_members WHERE household_id = ?",
+                (household_id,),
             ).fetchone()[0]
             self._add_member_row(
                 conn, household_id, person_id, member.relation, member.lives_together, member.note, position
@@ -350,7 +416,8 @@ class CaseRepository(Repository):
             if person_id == principal_id:
                 raise ValidationError("本人は世帯から外せません。", field="member")
             conn.execute(
-                "DELETE FROM household_members WHERE household_id = ? AND person_id = ?", (household_id, person_id)
+                "DELETE FROM household_members WHERE household_id = ? AND person_id = ?",
+                (household_id, person_id),
             )
             still_used = conn.execute(
                 "SELECT 1 FROM household_members WHERE person_id = ? UNION ALL"
@@ -384,8 +451,15 @@ class CaseRepository(Repository):
         conn.execute(
             "INSERT INTO case_status_history (case_id, from_status, to_status, changed_on, reason, changed_by,"
             " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (case_id, change.from_status.value if change.from_status else None, change.to_status.value,
-             change.changed_on.isoformat(), change.reason, change.changed_by, now_text()),
+            (
+                case_id,
+                change.from_status.value if change.from_status else None,
+                change.to_status.value,
+                change.changed_on.isoformat(),
+                change.reason,
+                change.changed_by,
+                now_text(),
+            ),
         )
 
     def status_history(self, case_id: CaseId) -> list[StatusChange]:
@@ -395,7 +469,9 @@ class CaseRepository(Repository):
             (case_id,),
         ).fetchall()
         return [
-            StatusChange(CaseStatus(r[0]) if r[0] else None, CaseStatus(r[1]), dt.date.fromisoformat(r[2]), r[3], r[4])
+            StatusChange(
+                CaseStatus(r[0]) if r[0] else None, CaseStatus(r[1]), dt.date.fromisoformat(r[2]), r[3], r[4]
+            )
             for r in rows
         ]
 
@@ -421,9 +497,12 @@ class CaseRepository(Repository):
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM case_tags WHERE case_id = ?", (case_id,))
             for name in wanted:
-                conn.execute("INSERT OR IGNORE INTO tags (name, builtin, position) VALUES (?, 0, 1000)", (name,))
                 conn.execute(
-                    "INSERT INTO case_tags (case_id, tag_id) SELECT ?, id FROM tags WHERE name = ?", (case_id, name)
+                    "INSERT OR IGNORE INTO tags (name, builtin, position) VALUES (?, 0, 1000)", (name,)
+                )
+                conn.execute(
+                    "INSERT INTO case_tags (case_id, tag_id) SELECT ?, id FROM tags WHERE name = ?",
+                    (case_id, name),
                 )
 
     # ---- consent ---------------------------------------------------------------------------
@@ -435,9 +514,17 @@ class CaseRepository(Repository):
             cur = conn.execute(
                 "INSERT INTO consents (case_id, state, recorded_on, method, scope, covers_tax_info, recorded_by,"
                 " note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (case_id, consent.state.value, consent.recorded_on.isoformat(),
-                 consent.method.value if consent.method else None, consent.scope, int(consent.covers_tax_info),
-                 consent.recorded_by, consent.note, now_text()),
+                (
+                    case_id,
+                    consent.state.value,
+                    consent.recorded_on.isoformat(),
+                    consent.method.value if consent.method else None,
+                    consent.scope,
+                    int(consent.covers_tax_info),
+                    consent.recorded_by,
+                    consent.note,
+                    now_text(),
+                ),
             )
             current = self.current_consent(case_id)
             conn.execute(
@@ -468,7 +555,8 @@ class CaseRepository(Repository):
             (case_id,),
         ).fetchall()
         return tuple(
-            TeamMember(AgencyId(r[0]), StaffId(r[1]) if r[1] is not None else None, bool(r[2]), r[3]) for r in rows
+            TeamMember(AgencyId(r[0]), StaffId(r[1]) if r[1] is not None else None, bool(r[2]), r[3])
+            for r in rows
         )
 
     def set_team(self, case_id: CaseId, members: Sequence[TeamMember]) -> None:
@@ -482,7 +570,8 @@ class CaseRepository(Repository):
             )
             lead = next((m.agency_id for m in ordered if m.is_lead), None)
             conn.execute(
-                "UPDATE cases SET lead_agency_id = ?, updated_at = ? WHERE id = ?", (lead, now_text(), case_id)
+                "UPDATE cases SET lead_agency_id = ?, updated_at = ? WHERE id = ?",
+                (lead, now_text(), case_id),
             )
 
     # ---- lists and search -------------------------------------------------------------------
@@ -543,6 +632,8 @@ class CaseRepository(Repository):
             (key, birth_date.isoformat()),
         ).fetchall()
         return [
-            PossibleDuplicate(PersonId(r[0]), r[1], r[2], to_date(r[3]), tuple(r[4].split("\n")) if r[4] else ())
+            PossibleDuplicate(
+                PersonId(r[0]), r[1], r[2], to_date(r[3]), tuple(r[4].split("\n")) if r[4] else ()
+            )
             for r in rows
         ]

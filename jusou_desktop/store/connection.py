@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import sqlcipher3.dbapi2 as sqlcipher
 
@@ -27,8 +27,27 @@ from jusou_desktop.store.errors import (
     WrongPassphrase,
 )
 
-Connection = sqlcipher.Connection
 DatabaseError = sqlcipher.DatabaseError
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the store uses (sqlcipher3 ships no type hints)."""
+
+    lastrowid: int | None
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """The part of a sqlcipher3 connection the store uses."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Any, /) -> Cursor: ...
+    def close(self) -> None: ...
+
 
 APPLICATION_ID: Final = 0x4A55534F  # "JUSO": marks a file as ours, inside the encrypted header
 PLAINTEXT_HEADER: Final = b"SQLite format 3\x00"
@@ -114,13 +133,17 @@ def _configure(conn: Connection) -> None:
     conn.execute("PRAGMA busy_timeout = 5000")
 
 
-def connect(path: Path, key: DerivedKey, *, create: bool = False, check_same_thread: bool = True) -> Connection:
+def connect(
+    path: Path, key: DerivedKey, *, create: bool = False, check_same_thread: bool = True
+) -> Connection:
     """Open (or, with ``create``, make) an encrypted database and prove the key on a first read."""
     _ensure_runtime()
     mode = "rwc" if create else "rw"
     uri = Path(path).resolve().as_uri() + f"?mode={mode}"
     try:
-        conn = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=check_same_thread)
+        conn: Any = sqlcipher.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=check_same_thread
+        )
     except sqlcipher.OperationalError as exc:
         raise translate(exc, path) from exc
     try:
@@ -136,7 +159,8 @@ def connect(path: Path, key: DerivedKey, *, create: bool = False, check_same_thr
     except BaseException:
         conn.close()
         raise
-    return conn
+    opened: Connection = conn
+    return opened
 
 
 def application_id(conn: Connection) -> int:
@@ -162,7 +186,9 @@ def translate(exc: Exception, path: Path | None = None) -> StoreError:
     if "unable to open" in text:
         if path is not None and not path.exists():
             return DatabaseMissing(path)
-        return StorageFailure(f"ファイルを開けませんでした（{name}）。USBメモリが抜かれていないか確かめてください。")
+        return StorageFailure(
+            f"ファイルを開けませんでした（{name}）。USBメモリが抜かれていないか確かめてください。"
+        )
     if "disk i/o error" in text or "i/o" in text:
         return StorageFailure(
             f"ファイルの読み書きに失敗しました（{name}）。USBメモリが抜かれていないか確かめてください。"
@@ -205,7 +231,16 @@ def _has_sql(text: str) -> bool:
 
 
 def integrity_report(conn: Connection) -> tuple[list[str], list[str]]:
-    """Rows of ``PRAGMA cipher_integrity_check`` (none means healthy) and ``PRAGMA integrity_check``."""
-    cipher_rows: list[Any] = conn.execute("PRAGMA cipher_integrity_check").fetchall()
-    sqlite_rows: list[Any] = conn.execute("PRAGMA integrity_check").fetchall()
-    return [str(r[0]) for r in cipher_rows], [str(r[0]) for r in sqlite_rows]
+    """Rows of ``PRAGMA cipher_integrity_check`` (none means healthy) and ``PRAGMA integrity_check``.
+
+    A page that fails its HMAC can make ``integrity_check`` itself fail; that failure is
+    reported as a problem rather than raised.
+    """
+    reports: list[list[str]] = []
+    for pragma in ("cipher_integrity_check", "integrity_check"):
+        try:
+            rows: list[Any] = conn.execute(f"PRAGMA {pragma}").fetchall()
+            reports.append([str(r[0]) for r in rows])
+        except sqlcipher.DatabaseError as exc:
+            reports.append([f"検査を完了できませんでした: {exc}"])
+    return reports[0], reports[1]

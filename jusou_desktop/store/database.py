@@ -21,7 +21,13 @@ from jusou_desktop.domain.passphrase import normalize
 from jusou_desktop.domain.tags import STANDARD_TAGS
 from jusou_desktop.store import connection as cx
 from jusou_desktop.store import crypto, migrations
-from jusou_desktop.store.errors import AlreadyExists, NotJusouDatabase, ReadOnlyLocation, StorageFailure, StoreError
+from jusou_desktop.store.errors import (
+    AlreadyExists,
+    NotJusouDatabase,
+    ReadOnlyLocation,
+    StorageFailure,
+    StoreError,
+)
 from jusou_desktop.store.lockfile import LockFile
 
 Progress = Callable[[str], None]
@@ -71,7 +77,9 @@ class CheckReport:
             lines.append(f"データベース構造の検査: {len(self.sqlite_problems)} 件の異常")
             lines.extend(f"  {p}" for p in self.sqlite_problems[:20])
         lines.append("件数: " + "、".join(f"{label} {count}" for label, count in self.row_counts))
-        lines.append("結果: 正常です" if self.healthy else "結果: 異常があります。バックアップから復元してください。")
+        lines.append(
+            "結果: 正常です" if self.healthy else "結果: 異常があります。バックアップから復元してください。"
+        )
         return "\n".join(lines)
 
 
@@ -170,10 +178,13 @@ class Database:
                         progress("更新前のバックアップを作成しています")
                     before = cx.user_version(conn)
                     stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
-                    _export_encrypted(conn, path.with_name(f"{path.stem}.形式{before}-{stamp}{path.suffix}"), key)
+                    _export_encrypted(
+                        conn, path.with_name(f"{path.stem}.形式{before}-{stamp}{path.suffix}"), key
+                    )
                     if progress:
                         progress("データ形式を更新しています")
-                    migrations.apply(conn, todo)
+                    with cx.translated(path):
+                        migrations.apply(conn, todo)
                 db = cls(path, key, conn, lock)
                 with db.transaction():
                     db._seed("")
@@ -301,7 +312,9 @@ class Database:
             probe.close()
         if cipher_rows or sqlite_rows != ["ok"] or found != expected or not version_ok:
             tmp.unlink(missing_ok=True)
-            raise StorageFailure("新しいパスフレーズでの書き出しを確認できませんでした。パスフレーズは変わっていません。")
+            raise StorageFailure(
+                "新しいパスフレーズでの書き出しを確認できませんでした。パスフレーズは変わっていません。"
+            )
         _fsync_file(tmp)
         say("元のファイルと入れ替えています")
         self.conn.close()

@@ -15,7 +15,9 @@ class StoreError(JusouError):
 
 class WrongPassphrase(StoreError):
     def __init__(self) -> None:
-        super().__init__("パスフレーズが正しくありません。大文字・小文字や全角・半角を確かめて、もう一度入力してください。")
+        super().__init__(
+            "パスフレーズが正しくありません。大文字・小文字や全角・半角を確かめて、もう一度入力してください。"
+        )
 
 
 class DatabaseMissing(StoreError):
@@ -47,7 +49,9 @@ class ReadOnlyLocation(StoreError):
 
 class AlreadyExists(StoreError):
     def __init__(self, path: Path) -> None:
-        super().__init__(f"同じ名前のファイルがすでにあります: {path}\n上書きはしません。別の名前を選んでください。")
+        super().__init__(
+            f"同じ名前のファイルがすでにあります: {path}\n上書きはしません。別の名前を選んでください。"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +91,18 @@ class NewerSchema(StoreError):
 
 class CipherUnavailable(StoreError):
     def __init__(self, detail: str) -> None:
-        super().__init__(f"暗号化ライブラリ（SQLCipher）が使えません: {detail}\nインストールをやり直してください。")
+        super().__init__(
+            f"暗号化ライブラリ（SQLCipher）が使えません: {detail}\nインストールをやり直してください。"
+        )
 
 
 class StorageFailure(StoreError):
     """Disk full, device removed, I/O error: the transaction was rolled back."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(detail + "\n入力した内容は失われていません。保存先を確かめてから、もう一度保存してください。")
+        super().__init__(
+            detail + "\n入力した内容は失われていません。保存先を確かめてから、もう一度保存してください。"
+        )
 
 
 class RecordNotFound(StoreError):

@@ -36,10 +36,11 @@ def _pid_alive(pid: int) -> bool:
     if os.name == "nt":  # pragma: no cover - exercised on Windows only
         import ctypes
 
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+        handle = kernel32.OpenProcess(0x1000, False, pid)
         if not handle:
             return False
-        ctypes.windll.kernel32.CloseHandle(handle)
+        kernel32.CloseHandle(handle)
         return True
     try:
         os.kill(pid, 0)
@@ -61,8 +62,13 @@ def read_lock(path: Path) -> LockInfo | None:
     try:
         data = json.loads(raw)
         since = dt.datetime.fromisoformat(data["since"]) if data.get("since") else None
-        return LockInfo(str(data.get("host", "")), str(data.get("user", "")), int(data.get("pid", 0)), since,
-                        str(data.get("token", "")))
+        return LockInfo(
+            str(data.get("host", "")),
+            str(data.get("user", "")),
+            int(data.get("pid", 0)),
+            since,
+            str(data.get("token", "")),
+        )
     except (ValueError, TypeError, KeyError, AttributeError):
         return LockInfo(host="", user="", pid=0, since=None)
 
@@ -91,8 +97,14 @@ class LockFile:
     def _payload(self) -> bytes:
         info = self.info
         since = info.since.isoformat() if info.since else None
-        data = {"host": info.host, "user": info.user, "pid": info.pid, "since": since, "token": info.token,
-                "app": "jusou_desktop"}
+        data = {
+            "host": info.host,
+            "user": info.user,
+            "pid": info.pid,
+            "since": since,
+            "token": info.token,
+            "app": "jusou_desktop",
+        }
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
     def acquire(self, take_over: bool = False) -> None:
@@ -134,7 +146,4 @@ class LockFile:
             return
         self.held = False
         if self.still_ours():
-            try:
-                self.path.unlink()
-            except FileNotFoundError:
-                pass
+            self.path.unlink(missing_ok=True)

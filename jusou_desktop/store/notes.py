@@ -19,9 +19,15 @@ TRIGRAM_MIN = 3
 
 def _note(row: Any) -> Note:
     return Note(
-        id=NoteId(row[0]), case_id=CaseId(row[1]), noted_on=dt.date.fromisoformat(row[2]), kind=NoteKind(row[3]),
-        body=row[4], author_staff_id=StaffId(row[5]) if row[5] is not None else None, author_name=row[6],
-        created_at=to_datetime(row[7]), updated_at=to_datetime(row[8]),
+        id=NoteId(row[0]),
+        case_id=CaseId(row[1]),
+        noted_on=dt.date.fromisoformat(row[2]),
+        kind=NoteKind(row[3]),
+        body=row[4],
+        author_staff_id=StaffId(row[5]) if row[5] is not None else None,
+        author_name=row[6],
+        created_at=to_datetime(row[7]),
+        updated_at=to_datetime(row[8]),
     )
 
 
@@ -38,8 +44,16 @@ class NoteRepository(Repository):
             cur = conn.execute(
                 "INSERT INTO notes (case_id, noted_on, kind, author_staff_id, author_name, body, created_at,"
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (note.case_id, note.noted_on.isoformat(), note.kind.value, note.author_staff_id, note.author_name,
-                 note.body, now, now),
+                (
+                    note.case_id,
+                    note.noted_on.isoformat(),
+                    note.kind.value,
+                    note.author_staff_id,
+                    note.author_name,
+                    note.body,
+                    now,
+                    now,
+                ),
             )
             return NoteId(int(cur.lastrowid or 0))
 

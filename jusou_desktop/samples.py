@@ -1,0 +1,49 @@
+"""``jusou-desktop samples OUTDIR``: one 見本 of every document and export the app produces.
+
+A fresh demo database (fictional people only) is built in a scratch folder and every writer
+runs against it.  Each later feature adds its documents to ``_WRITERS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from jusou_desktop.demo import DemoSummary, create_demo_database, generate_passphrase
+from jusou_desktop.domain.wareki import fiscal_year_of, format_fiscal_year, format_wareki
+from jusou_desktop.store.database import Database
+
+SampleWriter = Callable[[Database, Path], list[Path]]
+
+_WRITERS: tuple[tuple[str, SampleWriter], ...] = ()
+
+
+def _summary_text(summary: DemoSummary, db: Database, today: dt.date, documents: list[str]) -> str:
+    counts = db.cases.status_counts()
+    lines = [
+        "重層支援デスクトップ 見本一覧",
+        f"作成日: {format_wareki(today)}（{format_fiscal_year(fiscal_year_of(today))}）",
+        "データ: デモ用の架空の町・架空の人物のみ（実在の個人情報は含みません）",
+        "",
+        summary.describe(),
+        "ケースの状態別件数: " + "、".join(f"{status} {n}件" for status, n in counts.items()),
+        "",
+        "見本ファイル:",
+    ]
+    lines += [f"  {name}" for name in documents] or ["  （帳票・出力の見本は今後の版で追加されます）"]
+    return "\n".join(lines) + "\n"
+
+
+def write_samples(outdir: Path, workdir: Path, today: dt.date | None = None) -> list[Path]:
+    today = today or dt.date.today()
+    db_path = workdir / "見本用デモ.jusou"
+    passphrase = generate_passphrase()
+    summary = create_demo_database(db_path, passphrase, today=today)
+    written: list[Path] = []
+    with Database.open(db_path, passphrase) as db:
+        for _label, writer in _WRITERS:
+            written += writer(db, outdir)
+        index = outdir / "見本一覧.txt"
+        index.write_text(_summary_text(summary, db, today, [p.name for p in written]), encoding="utf-8")
+    return [index, *written]

@@ -1,0 +1,167 @@
+"""The ``jusou-desktop`` command end to end, in a subprocess as office IT would run it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jusou_desktop.store.database import Database
+from tests.conftest import PASSPHRASE
+
+NEW = "次の年度の合言葉 にじ 8642"
+
+
+def run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("JUSOU_") or k == "JUSOU_HOME"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "jusou_desktop", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_help_is_japanese_and_lists_every_command() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for word in ("init", "check", "passwd", "demo", "samples", "パスフレーズ", "JUSOU_PASSPHRASE"):
+        assert word in result.stdout
+
+
+def test_usage_error_exits_2_in_japanese() -> None:
+    result = run("check")
+    assert result.returncode == 2
+    assert "使い方が正しくありません" in result.stderr
+
+
+def test_init_check_passwd_cycle(tmp_path: Path) -> None:
+    path = tmp_path / "町.jusou"
+    created = run("init", str(path), "--town", "つむぎ町", env={"JUSOU_PASSPHRASE": PASSPHRASE})
+    assert created.returncode == 0, created.stderr
+    assert "作成しました" in created.stdout
+    assert not path.read_bytes().startswith(b"SQLite format 3")
+
+    checked = run("check", str(path), env={"JUSOU_PASSPHRASE": PASSPHRASE})
+    assert checked.returncode == 0, checked.stderr
+    assert "正常です" in checked.stdout
+
+    changed = run("passwd", str(path), env={"JUSOU_PASSPHRASE": PASSPHRASE, "JUSOU_NEW_PASSPHRASE": NEW})
+    assert changed.returncode == 0, changed.stderr
+    assert run("check", str(path), env={"JUSOU_PASSPHRASE": NEW}).returncode == 0
+    assert run("check", str(path), env={"JUSOU_PASSPHRASE": PASSPHRASE}).returncode == 1
+
+
+def test_init_reads_the_passphrase_twice_from_standard_input(tmp_path: Path) -> None:
+    path = tmp_path / "stdin.jusou"
+    mismatch = run("init", str(path), stdin=f"{PASSPHRASE}\nsomething else entirely\n")
+    assert mismatch.returncode == 1
+    assert "一致しません" in mismatch.stderr
+    assert not path.exists()
+    ok = run("init", str(path), stdin=f"{PASSPHRASE}\n{PASSPHRASE}\n")
+    assert ok.returncode == 0, ok.stderr
+    Database.open(path, PASSPHRASE).close()
+
+
+def test_init_refuses_a_weak_passphrase(tmp_path: Path) -> None:
+    path = tmp_path / "weak.jusou"
+    result = run("init", str(path), env={"JUSOU_PASSPHRASE": "short"})
+    assert result.returncode == 1
+    assert "10文字以上" in result.stderr
+    assert not path.exists()
+
+
+def test_wrong_passphrase_exit_1_and_file_unchanged(db_path: Path) -> None:
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    result = run("check", str(db_path), env={"JUSOU_PASSPHRASE": "まちがいのパスフレーズ"})
+    assert result.returncode == 1
+    assert "パスフレーズが正しくありません" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+
+
+def test_missing_file_message(tmp_path: Path) -> None:
+    result = run("check", str(tmp_path / "ない.jusou"), env={"JUSOU_PASSPHRASE": PASSPHRASE})
+    assert result.returncode == 1
+    assert "見つかりません" in result.stderr
+
+
+def test_locked_file_message(db: Database, db_path: Path) -> None:
+    result = run("check", str(db_path), env={"JUSOU_PASSPHRASE": PASSPHRASE})
+    assert result.returncode == 1
+    assert "別の端末で使用中です" in result.stderr
+
+
+def test_demo_with_generated_passphrase(tmp_path: Path) -> None:
+    path = tmp_path / "demo.jusou"
+    result = run("demo", str(path))
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("パスフレーズ: "))
+    passphrase = line.removeprefix("パスフレーズ: ")
+    with Database.open(path, passphrase) as db:
+        assert db.cases.count() >= 40
+
+
+def test_demo_with_passphrase_from_environment(tmp_path: Path) -> None:
+    path = tmp_path / "demo.jusou"
+    result = run("demo", str(path), env={"JUSOU_PASSPHRASE": PASSPHRASE})
+    assert result.returncode == 0, result.stderr
+    assert "パスフレーズ: " not in result.stdout
+    with Database.open(path, PASSPHRASE) as db:
+        assert db.cases.count() >= 40
+
+
+def test_demo_refuses_an_existing_file(db_path: Path) -> None:
+    result = run("demo", str(db_path), env={"JUSOU_PASSPHRASE": PASSPHRASE})
+    assert result.returncode == 1
+    assert "すでにあります" in result.stderr
+
+
+@pytest.mark.slow
+def test_samples_writes_a_summary(tmp_path: Path) -> None:
+    out = tmp_path / "見本"
+    result = run("samples", str(out))
+    assert result.returncode == 0, result.stderr
+    index = out / "見本一覧.txt"
+    assert index.exists()
+    text = index.read_text(encoding="utf-8")
+    assert "架空" in text
+    assert "ケースの状態別件数" in text
+    assert not list(out.glob("*.jusou")), "the scratch demo database must not be left in OUTDIR"
+
+
+def test_unexpected_error_is_an_apology_with_a_scrubbed_log(tmp_path: Path) -> None:
+    """A bug shows no traceback and logs no personal data (only types and code locations)."""
+    home = tmp_path / "home"
+    code = (
+        "import sys\n"
+        "from jusou_desktop import cli\n"
+        "def boom(args):\n"
+        "    raise ValueError('山田花子 090-0000-0000')\n"
+        "cli.cmd_check = boom\n"
+        "sys.exit(cli.main(['check', 'x.jusou']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JUSOU_HOME": str(home)},
+        check=False,
+    )
+    assert result.returncode == 70
+    assert "予期しないエラー" in result.stderr
+    assert "山田花子" not in result.stderr
+    logs = list((home / "logs").glob("crash-*.log"))
+    assert len(logs) == 1
+    log = logs[0].read_text(encoding="utf-8")
+    assert "ValueError" in log
+    assert "山田花子" not in log
+    assert "090" not in log
