@@ -97,6 +97,7 @@ class Database:
         self._depth = 0
         from jusou_desktop.store.agencies import AgencyRepository, StaffRepository
         from jusou_desktop.store.cases import CaseRepository
+        from jusou_desktop.store.drafts import DraftRepository
         from jusou_desktop.store.notes import NoteRepository
         from jusou_desktop.store.settings import SettingsRepository
 
@@ -105,6 +106,7 @@ class Database:
         self.cases = CaseRepository(self)
         self.notes = NoteRepository(self)
         self.settings = SettingsRepository(self)
+        self.drafts = DraftRepository(self)
 
     # ---- opening -------------------------------------------------------------------------
 

@@ -1,0 +1,39 @@
+"""Small widgets shared by the screens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QWidget
+
+from jusou_desktop.domain.wareki import format_wareki
+
+
+class DateField(QWidget):
+    """A date picker (calendar pop-up, ISO order) with the 和暦 shown beside it."""
+
+    def __init__(self, value: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy/MM/dd")
+        self.wareki = QLabel()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.wareki)
+        layout.addStretch(1)
+        self.edit.dateChanged.connect(self._show_wareki)
+        self.set_date(value or dt.date.today())
+
+    def _show_wareki(self, _qdate: QDate) -> None:
+        self.wareki.setText(format_wareki(self.date()))
+
+    def date(self) -> dt.date:
+        q = self.edit.date()
+        return dt.date(q.year(), q.month(), q.day())
+
+    def set_date(self, value: dt.date) -> None:
+        self.edit.setDate(QDate(value.year, value.month, value.day))
+        self._show_wareki(self.edit.date())
