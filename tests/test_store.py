@@ -395,3 +395,18 @@ def test_no_plaintext_attach_anywhere_in_the_code() -> None:
         assert "KEY ''" not in text, source
         assert 'KEY ""' not in text, source
         assert "PRAGMA key" not in text, f"{source}: set keys through the binding's key API"
+
+
+def test_suspend_forgets_the_key_and_resume_needs_the_passphrase(db: Database, db_path: Path) -> None:
+    add_case(db)
+    db.suspend()
+    assert db.is_suspended
+    assert db.key.key == b""
+    assert lock_path_for(db_path).exists(), "a locked window still holds the file"
+    with pytest.raises(WrongPassphrase):
+        db.resume("まちがいのパスフレーズ")
+    assert db.is_suspended
+    db.resume(PASSPHRASE)
+    assert db.cases.count() == 1
+    db.close()
+    assert not lock_path_for(db_path).exists()

@@ -259,7 +259,31 @@ class Database:
         finally:
             self._depth = 0
 
+    # ---- auto-lock -----------------------------------------------------------------------
+
+    @property
+    def is_suspended(self) -> bool:
+        return self._conn is None and self._lock.held
+
+    def suspend(self) -> None:
+        """Lock: close the connection and forget the key, but keep the lock file (still ours)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self._key = crypto.DerivedKey(b"", self._key.salt)
+
+    def resume(self, passphrase: str) -> None:
+        """Unlock with the passphrase again; raises WrongPassphrase and stays locked if wrong."""
+        if self._conn is not None:
+            return
+        salt = cx.inspect_file(self.path)
+        key = crypto.derive(passphrase, salt)
+        self._conn = cx.connect(self.path, key)
+        self._key = key
+
     def close(self) -> None:
+        if self._conn is None and self._lock.held:
+            self._lock.release()
         if self._conn is not None:
             try:
                 self._conn.close()
