@@ -272,12 +272,17 @@ class Database:
             self._conn = None
         self._key = crypto.DerivedKey(b"", self._key.salt)
 
-    def resume(self, passphrase: str) -> None:
-        """Unlock with the passphrase again; raises WrongPassphrase and stays locked if wrong."""
+    def resume(self, passphrase: str | None = None, *, key: crypto.DerivedKey | None = None) -> None:
+        """Unlock with the passphrase (or a key derived from it off the GUI thread).
+
+        Raises WrongPassphrase and stays locked if it is wrong.
+        """
         if self._conn is not None:
             return
-        salt = cx.inspect_file(self.path)
-        key = crypto.derive(passphrase, salt)
+        if key is None:
+            if passphrase is None:
+                raise ValueError("passphrase or key required")
+            key = crypto.derive(passphrase, cx.inspect_file(self.path))
         self._conn = cx.connect(self.path, key)
         self._key = key
 

@@ -1,0 +1,91 @@
+"""Render the main screens of the demo database to PNG under docs/screenshots/.
+
+    QT_QPA_PLATFORM=offscreen python docs/render_screenshots.py
+
+Uses a fresh demo database (fictional people only) in a temporary folder and a fixed date, so
+the pictures change only when the screens do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "screenshots"
+TODAY = dt.date(2025, 2, 14)
+
+
+def grab(widget: QWidget, name: str) -> None:
+    QApplication.processEvents()
+    widget.grab().save(str(OUT / f"{name}.png"))
+    print(f"wrote {OUT / (name + '.png')}")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="jusou-shots-") as scratch:
+        os.environ["JUSOU_HOME"] = str(Path(scratch) / "home")
+        from jusou_desktop.demo import create_demo_database, generate_passphrase
+        from jusou_desktop.gui import recent
+        from jusou_desktop.gui.app import make_app
+        from jusou_desktop.gui.main_window import MainWindow
+        from jusou_desktop.store.database import Database
+
+        app = make_app()
+        OUT.mkdir(parents=True, exist_ok=True)
+        path = Path(scratch) / "つむぎ町デモ.jusou"
+        passphrase = generate_passphrase()
+        create_demo_database(path, passphrase, today=TODAY)
+        recent.remember(path, "相談 太郎")
+
+        window = MainWindow()
+        window.resize(1366, 820)
+        window.show()
+        window.start.refresh()
+        grab(window, "01_start")
+
+        window.open_session(Database.open(path, passphrase), "相談 太郎")
+        grab(window, "02_case_list")
+
+        assert window.case_list is not None
+        window.case_list.search.setText("ﾔﾏﾓﾄ")
+        window.case_list.apply_filter()
+        grab(window, "03_case_search_halfwidth")
+        window.case_list.search.clear()
+        window.case_list.apply_filter()
+
+        rows = window.case_list.model
+        richest = max(
+            range(rows.rowCount()), key=lambda r: len(window.session_db().cases.get(rows.row_at(r).id).household.members)
+        )
+        window.open_case(rows.row_at(richest).id)
+        case_widget = window.case_file_widgets()[0]
+        inner = case_widget.findChild(QTabWidget)
+        if inner is not None:
+            for index in range(inner.count()):
+                inner.setCurrentIndex(index)
+                grab(window, f"04_case_file_{index + 1}")
+            inner.setCurrentIndex(0)
+
+        window.show_section("関係機関")
+        grab(window, "05_agencies")
+        window.show_section("会議")
+        grab(window, "06_placeholder")
+        window.show_section("設定")
+        grab(window, "07_settings")
+        window.show_section("ケース")
+        window.lock()
+        grab(window, "08_locked")
+        window.close()
+        app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

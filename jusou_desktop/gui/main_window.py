@@ -1,0 +1,333 @@
+"""The window a coordinator lives in: start screen, sections, case files in tabs, auto-lock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jusou_desktop.domain.errors import JusouError
+from jusou_desktop.domain.ids import CaseId
+from jusou_desktop.gui import messages, recent
+from jusou_desktop.gui.autolock import DEFAULT_MINUTES, InactivityTimer, LockScreen
+from jusou_desktop.gui.case_list import CaseListView
+from jusou_desktop.gui.session import Session
+from jusou_desktop.gui.start import StartPage
+from jusou_desktop.gui.tasks import run_in_background
+from jusou_desktop.store import connection as cx
+from jusou_desktop.store import crypto
+from jusou_desktop.store.database import Database
+
+APP_TITLE = "重層支援デスクトップ"
+SECTIONS = ("ケース", "会議", "支援プラン", "関係機関", "地域資源", "実績・出力", "設定")
+_PLANNED = {
+    "会議": "重層的支援会議・支援会議の計画、行動連携の記録と印刷",
+    "支援プラン": "支援プランの版管理、支援決定、モニタリング、終結・中断",
+    "地域資源": "参加支援につなぐ地域資源の一覧と、つながった人の記録",
+    "実績・出力": "年度ごとの実績（Excel）、ケース台帳の書き出しと取り込み",
+}
+
+
+def placeholder(section: str) -> QWidget:
+    page = QWidget()
+    label = QLabel(f"「{section}」は準備中です。\n\n予定: {_PLANNED.get(section, '')}")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    QVBoxLayout(page).addWidget(label)
+    return page
+
+
+class SettingsPage(QWidget):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window_ = window
+        db = window.session_db()
+        self.town = QLineEdit(db.settings.town_name())
+        self.user = QLineEdit(window.session.user_name if window.session else "")
+        self.minutes = QSpinBox()
+        self.minutes.setRange(1, 120)
+        self.minutes.setSuffix(" 分")
+        self.minutes.setValue(int(db.settings.get("auto_lock_minutes", str(DEFAULT_MINUTES))))
+        save = QPushButton("設定を保存")
+        save.clicked.connect(self.save)
+        self.message = QLabel()
+        form = QFormLayout()
+        form.addRow("自治体名（帳票の表題）", self.town)
+        form.addRow("利用者名（このパソコンでの記録者）", self.user)
+        form.addRow("自動ロックまでの時間", self.minutes)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(save, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+    def save(self) -> None:
+        db = self.window_.session_db()
+        try:
+            db.settings.set("town_name", self.town.text().strip())
+            db.settings.set("auto_lock_minutes", str(self.minutes.value()))
+        except JusouError as exc:
+            messages.show_error(self, exc)
+            return
+        if self.window_.session:
+            self.window_.session.user_name = self.user.text().strip()
+        self.window_.apply_settings()
+        self.message.setText("保存しました。")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: Session | None = None
+        self.setWindowTitle(APP_TITLE)
+        self.pages = QStackedWidget()
+        self.start = StartPage()
+        self.lock_screen = LockScreen()
+        self.workspace = QWidget()
+        self.pages.addWidget(self.start)
+        self.pages.addWidget(self.workspace)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
+        self.inactivity = InactivityTimer(self)
+        self.inactivity.inactive.connect(self.lock)
+        self.start.opened.connect(self.open_session)
+        self.lock_screen.unlock_requested.connect(self._unlock)
+        self._file_label = QLabel()
+        self._lock_label = QLabel()
+        self._user_label = QLabel()
+        for label in (self._file_label, self._lock_label, self._user_label):
+            self.statusBar().addPermanentWidget(label)
+        self.lock_action = QAction("ロック", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.lock)
+        self.lock_action.setEnabled(False)
+        self.addAction(self.lock_action)
+        self._reopen_after_unlock: list[CaseId] = []
+        self.case_tabs: QTabWidget | None = None
+        self.case_list: CaseListView | None = None
+        self.resize(1280, 800)
+        self._update_status()
+
+    # ---- session -------------------------------------------------------------------------
+
+    def session_db(self) -> Database:
+        if self.session is None:
+            raise RuntimeError("no session")
+        return self.session.db
+
+    def open_session(self, database: object, user_name: str = "") -> None:
+        assert isinstance(database, Database)
+        self.session = Session(database, user_name or "")
+        recent.remember(database.path, user_name)
+        self._build_workspace()
+        self.pages.setCurrentWidget(self.workspace)
+        self.lock_action.setEnabled(True)
+        self.apply_settings()
+        app = QApplication.instance()
+        if app is not None:
+            self.inactivity.activate(app)
+        self._update_status()
+
+    def apply_settings(self) -> None:
+        if self.session is None:
+            return
+        minutes = int(self.session.db.settings.get("auto_lock_minutes", str(DEFAULT_MINUTES)))
+        self.inactivity.set_interval_ms(minutes * 60_000)
+        self._update_status()
+
+    def _build_workspace(self) -> None:
+        assert self.session is not None
+        old = self.workspace.layout()
+        if old is not None:
+            QWidget().setLayout(old)  # reparent the old layout so it is deleted
+        self.nav = QListWidget()
+        self.nav.addItems(list(SECTIONS))
+        self.nav.setMaximumWidth(170)
+        self.sections = QStackedWidget()
+        self.case_tabs = QTabWidget()
+        self.case_tabs.setTabsClosable(True)
+        self.case_tabs.setDocumentMode(True)
+        self.case_tabs.tabCloseRequested.connect(self.close_case_tab)
+        self.case_list = CaseListView(self.session)
+        self.case_list.open_case.connect(lambda case_id: self.open_case(CaseId(case_id)))
+        self.case_tabs.addTab(self.case_list, "ケース一覧")
+        self.case_tabs.tabBar().setTabButton(0, self.case_tabs.tabBar().ButtonPosition.RightSide, None)
+        for section in SECTIONS:
+            self.sections.addWidget(self._section_widget(section))
+        self.nav.currentRowChanged.connect(self.sections.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.sections)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.workspace.setLayout(layout)
+
+    def _section_widget(self, section: str) -> QWidget:
+        assert self.session is not None
+        assert self.case_tabs is not None
+        if section == "ケース":
+            return self.case_tabs
+        if section == "関係機関":
+            from jusou_desktop.gui.agencies import AgencyDirectory
+
+            directory = AgencyDirectory(self.session)
+            if self.case_list is not None:
+                directory.changed.connect(self.case_list.fill_choices)
+            return directory
+        if section == "設定":
+            return SettingsPage(self)
+        return placeholder(section)
+
+    def show_section(self, section: str) -> None:
+        self.nav.setCurrentRow(SECTIONS.index(section))
+
+    # ---- case files ----------------------------------------------------------------------
+
+    def case_file_widgets(self) -> list[Any]:
+        if self.case_tabs is None:
+            return []
+        return [self.case_tabs.widget(i) for i in range(1, self.case_tabs.count())]
+
+    def open_case(self, case_id: CaseId, restore_drafts: str = "ask") -> None:
+        from jusou_desktop.gui.case_file import CaseFileWidget
+
+        assert self.session is not None
+        assert self.case_tabs is not None
+        for index, widget in enumerate(self.case_file_widgets(), start=1):
+            if getattr(widget, "case_id", None) == case_id:
+                self.case_tabs.setCurrentIndex(index)
+                return
+        try:
+            widget = CaseFileWidget(self.session, case_id, restore_drafts=restore_drafts)
+        except JusouError as exc:
+            messages.show_error(self, exc)
+            return
+        if self.case_list is not None:
+            widget.changed.connect(self.case_list.refresh)
+        index = self.case_tabs.addTab(widget, widget.title())
+        self.case_tabs.setCurrentIndex(index)
+        self.show_section("ケース")
+
+    def close_case_tab(self, index: int) -> bool:
+        assert self.case_tabs is not None
+        if index == 0:
+            return False
+        widget: Any = self.case_tabs.widget(index)
+        if not widget.maybe_close():
+            return False
+        self.case_tabs.removeTab(index)
+        widget.deleteLater()
+        return True
+
+    # ---- locking -------------------------------------------------------------------------
+
+    def is_locked(self) -> bool:
+        return self.pages.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Save every draft, close the case files, forget the key, show the lock screen."""
+        if self.session is None or self.is_locked():
+            return
+        assert self.case_tabs is not None
+        self._reopen_after_unlock = []
+        for widget in self.case_file_widgets():
+            try:
+                widget.save_draft()
+            except JusouError as exc:  # e.g. the USB stick was pulled out
+                messages.show_error(self, exc)
+                return
+            self._reopen_after_unlock.append(widget.case_id)
+        while self.case_tabs.count() > 1:
+            closing: Any = self.case_tabs.widget(1)
+            self.case_tabs.removeTab(1)
+            closing.deleteLater()
+        for window in QApplication.topLevelWidgets():
+            if window is not self and window.isVisible() and window.isWindow() and window.isModal():
+                window.close()
+        clipboard = QApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear()
+        self.session.db.suspend()
+        self.lock_screen.prepare(self.session.db.path.name)
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.inactivity.deactivate(QApplication.instance() or self)
+        self._update_status()
+
+    def _unlock(self, passphrase: str) -> None:
+        assert self.session is not None
+        db = self.session.db
+        self.lock_screen.set_busy(True)
+
+        def derive() -> crypto.DerivedKey:
+            return crypto.derive(passphrase, cx.inspect_file(db.path))
+
+        run_in_background(derive, self._unlock_with_key, self._unlock_failed)
+
+    def _unlock_with_key(self, key: object) -> None:
+        assert self.session is not None
+        assert isinstance(key, crypto.DerivedKey)
+        try:
+            self.session.db.resume(key=key)
+        except JusouError as exc:
+            self._unlock_failed(exc)
+            return
+        self.lock_screen.set_busy(False)
+        self.pages.setCurrentWidget(self.workspace)
+        if self.case_list is not None:
+            self.case_list.refresh()
+        for case_id in self._reopen_after_unlock:
+            self.open_case(case_id, restore_drafts="always")
+        self._reopen_after_unlock = []
+        self.inactivity.activate(QApplication.instance() or self)
+        self._update_status()
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        self.lock_screen.set_busy(False)
+        if isinstance(exc, JusouError):
+            self.lock_screen.message.setText(exc.message)
+        else:
+            messages.show_error(self, exc)
+        self.lock_screen.passphrase.selectAll()
+
+    # ---- status bar and closing ----------------------------------------------------------
+
+    def _update_status(self) -> None:
+        if self.session is None:
+            self._file_label.setText("データベース: 未選択")
+            self._lock_label.setText("")
+            self._user_label.setText("")
+            return
+        self._file_label.setText(f"データベース: {self.session.db.path.name}")
+        self._lock_label.setText("ロック中" if self.is_locked() else "開いています（Ctrl+L でロック）")
+        self._user_label.setText(f"利用者: {self.session.author_label}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session is not None and not self.is_locked() and self.case_tabs is not None:
+            while self.case_tabs.count() > 1:
+                if not self.close_case_tab(1):
+                    event.ignore()
+                    return
+        if self.session is not None:
+            self.session.db.close()
+            self.session = None
+        event.accept()
