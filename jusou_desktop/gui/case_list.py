@@ -138,7 +138,7 @@ class CaseListView(QWidget):
         fill(self.lead, [(a.name, a.id) for a in db.agencies.list(active_only=True)])
         fill(self.staff, [(s.name, s.id) for s in db.staff.list(active_only=True)])
         fill(self.district, [(d, d) for d in db.cases.districts()])
-        fill(self.consent, [(c.value, c) for c in ConsentState])
+        fill(self.consent, [(c.value, c.value) for c in ConsentState])
 
     def current_filter(self) -> CaseFilter:
         status = self._statuses[max(self.status_tabs.currentIndex(), 0)]
@@ -152,7 +152,7 @@ class CaseListView(QWidget):
             lead_agency_id=AgencyId(lead) if lead is not None else None,
             staff_id=StaffId(staff) if staff is not None else None,
             district=self.district.currentData(),
-            consent=consent if isinstance(consent, ConsentState) else None,
+            consent=ConsentState(consent) if consent else None,
         )
 
     def apply_filter(self) -> None:
@@ -258,7 +258,7 @@ class NewCaseDialog(QDialog):
             name=self.name.text(),
             kana=self.kana.text(),
             birth_date=self._birth(),
-            sex=self.sex.currentData(),
+            sex=Sex(self.sex.currentData()),
             district=self.district.currentText().strip(),
         )
         try:

@@ -1,0 +1,151 @@
+"""The main window as a coordinator uses it: case list, new case, case file, auto-lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from jusou_desktop.domain.model import CaseStatus, ConsentState, HouseholdMember, Person
+from jusou_desktop.gui import messages
+from jusou_desktop.gui.case_list import NewCaseDialog
+from jusou_desktop.gui.main_window import SECTIONS, MainWindow
+from jusou_desktop.store.database import Database
+from tests.conftest import PASSPHRASE
+from tests.qt_typing import type_text
+
+
+@pytest.fixture(autouse=True)
+def _quiet_messages() -> Iterator[None]:
+    messages.set_quiet(True)
+    yield
+    messages.set_quiet(False)
+    messages.shown.clear()
+    messages._next_answers.clear()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db_path: Path) -> Iterator[MainWindow]:
+    with Database.open(db_path, PASSPHRASE) as db:
+        db.cases.create(
+            Person(name="山本 太郎", kana="ヤマモト タロウ", district="本町"),
+            opened_on=dt.date(2024, 6, 1),
+            members=[HouseholdMember(Person(name="山本 花", kana="ヤマモト ハナ"), "母")],
+            tags=["8050"],
+        )
+        db.cases.create(Person(name="佐藤 次郎", kana="サトウ ジロウ", district="川端"), opened_on=dt.date(2024, 7, 1))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.open_session(Database.open(db_path, PASSPHRASE), "相談 太郎")
+    yield win
+    if win.session is not None:
+        win.session.db.close()
+
+
+def _visible_texts(widget: QWidget) -> str:
+    return "\n".join(label.text() for label in widget.findChildren(QLabel) if label.isVisible())
+
+
+def test_every_section_is_reachable_and_japanese(window: MainWindow) -> None:
+    for section in SECTIONS:
+        window.show_section(section)
+        assert window.sections.currentIndex() == SECTIONS.index(section)
+    window.show_section("会議")
+    assert "準備中" in _visible_texts(window)
+    assert "データベース: case.jusou" in window._file_label.text()
+    assert "相談 太郎" in window._user_label.text()
+
+
+def test_search_by_half_width_katakana_updates_as_one_types(qtbot: QtBot, window: MainWindow) -> None:
+    case_list = window.case_list
+    assert case_list is not None
+    assert case_list.model.rowCount() == 2
+    type_text(qtbot, case_list.search, "ﾔﾏﾓﾄ")
+    qtbot.waitUntil(lambda: case_list.model.rowCount() == 1, timeout=2000)
+    assert case_list.model.index(0, 1).data() == "山本 太郎"
+    case_list.search.clear()
+    type_text(qtbot, case_list.search, "ﾊﾅ")  # a household member's name finds the case too
+    qtbot.waitUntil(lambda: case_list.model.rowCount() == 1, timeout=2000)
+    assert case_list.model.index(0, 1).data() == "山本 太郎"
+
+
+def test_filters_and_status_counts(window: MainWindow) -> None:
+    case_list = window.case_list
+    assert case_list is not None
+    assert case_list.status_tabs.tabText(0) == "すべて（2）"
+    assert case_list.status_tabs.tabText(1) == "受付（2）"
+    case_list.district.setCurrentIndex(case_list.district.findText("川端"))
+    assert case_list.model.rowCount() == 1
+    assert case_list.model.index(0, 1).data() == "佐藤 次郎"
+    case_list.district.setCurrentIndex(0)
+    case_list.tag.setCurrentIndex(case_list.tag.findText("8050"))
+    assert [case_list.model.index(r, 1).data() for r in range(case_list.model.rowCount())] == ["山本 太郎"]
+    case_list.tag.setCurrentIndex(0)
+    case_list.consent.setCurrentIndex(case_list.consent.findText(ConsentState.GIVEN.value))
+    assert case_list.model.rowCount() == 0
+    assert case_list.count_label.text() == "0 件"
+
+
+def test_new_case_dialog_warns_about_duplicates(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.session is not None
+    dialog = NewCaseDialog(window.session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.name, "山本 太郎")
+    type_text(qtbot, dialog.kana, "やまもと たろう")
+    dialog.birth_unknown.setChecked(True)
+    dialog._check_duplicates()
+    assert dialog.duplicates.text() == ""  # no birth date: no duplicate claim
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.case_id is not None
+    assert window.session.db.cases.get(dialog.case_id).principal.kana == "ヤマモト\u3000タロウ"
+
+
+def test_ctrl_l_locks_and_hides_every_personal_detail(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.is_locked()
+    assert window.session is not None
+    assert window.session.db.is_suspended
+    shown = _visible_texts(window)
+    assert "山本" not in shown
+    assert "ロック中" in window._lock_label.text()
+    type_text(qtbot, window.lock_screen.passphrase, "まちがいのパスフレーズ")
+    qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "正しくありません" in window.lock_screen.message.text(), timeout=5000)
+    assert window.is_locked()
+    window.lock_screen.passphrase.clear()
+    type_text(qtbot, window.lock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=5000)
+    assert window.case_list is not None
+    assert window.case_list.model.rowCount() == 2
+
+
+def test_idle_time_locks_the_window(qtbot: QtBot, window: MainWindow) -> None:
+    window.inactivity.set_interval_ms(150)
+    window.inactivity.activate(QApplication.instance())
+    qtbot.waitUntil(window.is_locked, timeout=3000)
+
+
+def test_activity_keeps_the_window_open(qtbot: QtBot, window: MainWindow) -> None:
+    window.inactivity.set_interval_ms(400)
+    window.inactivity.activate(QApplication.instance())
+    assert window.case_list is not None
+    for _ in range(6):
+        qtbot.wait(150)
+        qtbot.keyClick(window.case_list.search, Qt.Key.Key_A)
+    assert not window.is_locked()
+
+
+def test_status_changes_through_the_case_file(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.session is not None
+    case = window.session.db.cases.rows()[-1]
+    window.open_case(case.id)
+    assert len(window.case_file_widgets()) == 1
+    assert window.session.db.cases.get(case.id).status == CaseStatus.RECEIVED
