@@ -16,7 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 TODAY = dt.date(2025, 2, 14)
@@ -62,7 +62,8 @@ def main() -> int:
 
         rows = window.case_list.model
         richest = max(
-            range(rows.rowCount()), key=lambda r: len(window.session_db().cases.get(rows.row_at(r).id).household.members)
+            range(rows.rowCount()),
+            key=lambda r: len(window.session_db().cases.get(rows.row_at(r).id).household.members),
         )
         window.open_case(rows.row_at(richest).id)
         case_widget = window.case_file_widgets()[0]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QAbstractButton, QTableWidget, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from jusou_desktop.domain.ids import AgencyId, CaseId, StaffId
@@ -24,6 +24,7 @@ from jusou_desktop.domain.model import (
     Person,
     Sex,
     Staff,
+    TeamMember,
 )
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_file import CaseFileWidget
@@ -31,6 +32,7 @@ from jusou_desktop.gui.case_file_notes import NOT_YOURS
 from jusou_desktop.gui.case_file_person import PRINCIPAL_CANNOT_BE_REMOVED
 from jusou_desktop.gui.session import Session
 from jusou_desktop.store.database import Database
+from jusou_desktop.store.errors import StorageFailure
 from tests.qt_typing import type_text
 
 S = CaseStatus
@@ -238,7 +240,7 @@ def test_unknown_birth_date(qtbot: QtBot, office: Office) -> None:
     widget = open_file(qtbot, office)
     tab = widget.person_tab
     click(qtbot, tab.birth.unknown)
-    assert not tab.birth.date.isEnabled()
+    assert not tab.birth.date.isVisible()
     click(qtbot, tab.save_button)
     assert office.db.cases.get(office.case_id).principal.birth_date is None
     assert "年齢不明" in widget.header.text()
@@ -289,7 +291,7 @@ def test_record_consent_and_see_the_history(qtbot: QtBot, office: Office) -> Non
         True,
         "相談 一郎",
     )
-    assert "重層的支援会議で扱えます" in tab.hint.text()
+    assert "会議は重層的支援会議で扱えます" in tab.hint.text()
     assert tab.current.text().startswith("あり（令和6年4月20日・書面）")
     assert "本人同意：<b>あり</b>" in widget.header.text()
 
@@ -334,7 +336,7 @@ def test_team_with_a_lead(qtbot: QtBot, office: Office) -> None:
 
     click_row(qtbot, tab.table, 1)
     click(qtbot, tab.lead_button)
-    assert office.db.cases.get(office.case_id).lead == team[1].__class__(
+    assert office.db.cases.get(office.case_id).lead == TeamMember(
         office.houkatsu, office.colleague, True, "母の介護サービス調整"
     )
     assert office.db.cases.rows()[0].lead_agency == "つむぎ町地域包括支援センター"
@@ -599,3 +601,71 @@ def test_maybe_close_stays_open_when_saving_fails(qtbot: QtBot, office: Office) 
     assert not widget.maybe_close()
     assert "氏名を入力してください。" in messages.shown
     assert widget.has_unsaved_changes()
+
+
+def test_a_failing_autosave_is_reported_once(
+    qtbot: QtBot, office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise StorageFailure("保存先に書き込めません。")
+
+    widget = open_file(qtbot, office)
+    monkeypatch.setattr(office.db.drafts, "save", refuse)
+    type_text(qtbot, widget.notes_tab.body, "一行目")
+    qtbot.waitUntil(lambda: len(messages.shown) == 1, timeout=3000)
+    type_text(qtbot, widget.notes_tab.body, "二行目")
+    qtbot.wait(1500)
+    assert len(messages.shown) == 1
+    assert messages.shown[0].startswith("保存先に書き込めません。")
+    with pytest.raises(StorageFailure):  # the main window stops locking when this fails
+        widget.save_draft()
+    assert widget.notes_tab.body.toPlainText() == "一行目二行目"
+
+
+def test_keyboard_save_and_section_shortcuts(qtbot: QtBot, office: Office) -> None:
+    widget = open_file(qtbot, office)
+    handle = widget.windowHandle()
+    assert handle is not None
+    handle.requestActivate()  # shortcuts work in the active window only
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
+    replace_text(qtbot, widget.person_tab.phone, "0000-11-2222")
+    with qtbot.waitSignal(widget.changed):
+        qtbot.keyClick(widget.person_tab.phone, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert office.db.cases.get(office.case_id).principal.phone == "0000-11-2222"
+    qtbot.keyClick(widget.person_tab.phone, Qt.Key.Key_6, Qt.KeyboardModifier.AltModifier)
+    assert widget.tabs.currentWidget() is widget.notes_tab
+
+
+def test_ticking_a_tag_keeps_the_keyboard_place(qtbot: QtBot, office: Office) -> None:
+    widget = open_file(qtbot, office)
+    widget.tabs.setCurrentWidget(widget.tags_tab)
+    tags = widget.tags_tab.tags
+    tags.setFocus()
+    tags.setCurrentRow(2)
+    qtbot.keyClick(tags, Qt.Key.Key_Space)
+    qtbot.keyClick(tags, Qt.Key.Key_Right)
+    qtbot.keyClick(tags, Qt.Key.Key_Space)
+    names = [tags.item(2).text(), tags.item(3).text()]
+    assert office.db.cases.tags_of(office.case_id) == tuple(names)
+    assert tags.currentRow() == 3
+
+
+def test_a_draft_of_an_existing_note_goes_back_to_that_note(qtbot: QtBot, office: Office) -> None:
+    note_id = office.db.notes.add(
+        Note(office.case_id, dt.date(2024, 5, 1), NoteKind.VISIT, "訪問した。", office.me, "相談 一郎")
+    )
+    widget = CaseFileWidget(office.session, office.case_id)
+    widget.show()
+    click_row(qtbot, widget.notes_tab.table, 0)
+    widget.notes_tab.body.moveCursor(QTextCursor.MoveOperation.End)
+    type_text(qtbot, widget.notes_tab.body, "本人は不在。")
+    widget.save_draft()
+    destroy(widget)
+
+    again = open_file(qtbot, office, restore="always")
+    tab = again.notes_tab
+    assert tab.body.toPlainText() == "訪問した。本人は不在。"
+    assert tab.table.currentRow() == 0
+    click(qtbot, tab.save_button)
+    assert [n.body for n in office.db.notes.for_case(office.case_id)] == ["訪問した。本人は不在。"]
+    assert office.db.notes.get(note_id).body == "訪問した。本人は不在。"

@@ -38,7 +38,9 @@ def window(qtbot: QtBot, db_path: Path) -> Iterator[MainWindow]:
             members=[HouseholdMember(Person(name="山本 花", kana="ヤマモト ハナ"), "母")],
             tags=["8050"],
         )
-        db.cases.create(Person(name="佐藤 次郎", kana="サトウ ジロウ", district="川端"), opened_on=dt.date(2024, 7, 1))
+        db.cases.create(
+            Person(name="佐藤 次郎", kana="サトウ ジロウ", district="川端"), opened_on=dt.date(2024, 7, 1)
+        )
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
@@ -149,3 +151,33 @@ def test_status_changes_through_the_case_file(qtbot: QtBot, window: MainWindow) 
     window.open_case(case.id)
     assert len(window.case_file_widgets()) == 1
     assert window.session.db.cases.get(case.id).status == CaseStatus.RECEIVED
+
+
+def test_auto_lock_keeps_the_draft_and_gives_it_back(qtbot: QtBot, window: MainWindow) -> None:
+    """Type a note, get locked for idleness, unlock: the case is open again with the text intact."""
+    assert window.session is not None
+    case = next(r for r in window.session.db.cases.rows() if r.name == "山本 太郎")
+    window.open_case(case.id)
+    case_file = window.case_file_widgets()[0]
+    case_file.tabs.setCurrentWidget(case_file.notes_tab)
+    case_file.notes_tab.new_note()
+    type_text(qtbot, case_file.notes_tab.body, "自宅を訪問。母の通院について相談した（書きかけ）")
+    window.inactivity.set_interval_ms(200)
+    window.inactivity.activate(QApplication.instance())
+    qtbot.waitUntil(window.is_locked, timeout=3000)
+    assert window.case_file_widgets() == []
+    assert "書きかけ" not in _visible_texts(window)
+    type_text(qtbot, window.lock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=5000)
+    reopened = window.case_file_widgets()
+    assert [w.case_id for w in reopened] == [case.id]
+    assert reopened[0].notes_tab.body.toPlainText() == "自宅を訪問。母の通院について相談した（書きかけ）"
+    assert reopened[0].has_unsaved_changes()
+    window.inactivity.set_interval_ms(600_000)
+    assert window.session.db.notes.for_case(case.id) == []  # a draft, not yet a saved note
+    qtbot.mouseClick(reopened[0].notes_tab.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.session.db.notes.for_case(case.id)) == 1, timeout=3000)
+    note = window.session.db.notes.for_case(case.id)[0]
+    assert note.author_name == "相談 太郎"
+    assert window.session.db.drafts.list() == []

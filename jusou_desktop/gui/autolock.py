@@ -67,6 +67,7 @@ class LockScreen(QWidget):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText("パスフレーズ")
+        self.passphrase.setMinimumWidth(340)
         self.passphrase.setMaximumWidth(420)
         self.button = QPushButton("ロックを解除")
         self.button.setMaximumWidth(420)

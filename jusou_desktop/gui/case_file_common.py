@@ -92,7 +92,7 @@ def choose(combo: QComboBox, value: StrEnum | None) -> None:
 
 
 class BirthDateField(QWidget):
-    """生年月日: a date with 和暦, the age, and a 「不明」 box that disables the date."""
+    """生年月日: a 「不明」 box, then the date with its 和暦 and the age (hidden while unknown)."""
 
     changed = Signal()
 
@@ -103,9 +103,9 @@ class BirthDateField(QWidget):
         self.age = QLabel()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.unknown)
         layout.addWidget(self.date)
         layout.addWidget(self.age)
-        layout.addWidget(self.unknown)
         layout.addStretch(1)
         self.date.edit.dateChanged.connect(self._changed)
         self.unknown.toggled.connect(self._changed)
@@ -113,7 +113,8 @@ class BirthDateField(QWidget):
 
     def _changed(self) -> None:
         unknown = self.unknown.isChecked()
-        self.date.setEnabled(not unknown)
+        self.date.setVisible(not unknown)
+        self.age.setVisible(not unknown)
         self.age.setText("" if unknown else f"（{age_text(self.date.date())}）")
         self.changed.emit()
 
@@ -126,8 +127,12 @@ class BirthDateField(QWidget):
         self._changed()
 
 
-def make_table(headers: Sequence[str], *, stretch: int | None = None) -> QTableWidget:
-    """A read-only table that selects whole rows; ``stretch`` names the column taking the rest."""
+def make_table(headers: Sequence[str], *, stretch: int | Sequence[int] = ()) -> QTableWidget:
+    """A read-only table that selects whole rows.
+
+    Short columns fit their contents; the free-text columns named by ``stretch`` share the rest
+    of the width (the last column when none is named), so a long remark cannot squeeze the others.
+    """
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(list(headers))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -140,10 +145,8 @@ def make_table(headers: Sequence[str], *, stretch: int | None = None) -> QTableW
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setHighlightSections(False)
-    if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    else:
-        header.setStretchLastSection(True)
+    for column in [stretch] if isinstance(stretch, int) else stretch or [len(headers) - 1]:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -168,6 +171,11 @@ def selected_row(table: QTableWidget) -> int | None:
 def row_data(table: QTableWidget, row: int) -> object:
     item = table.item(row, 0)
     return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+
+def fit_dialog_width(dialog: QWidget, characters: int = 32) -> None:
+    """Wide enough for a sentence of ``characters`` full-width characters at the current font."""
+    dialog.setMinimumWidth(dialog.fontMetrics().horizontalAdvance("あ") * characters)
 
 
 def hint_label(text: str = "") -> QLabel:

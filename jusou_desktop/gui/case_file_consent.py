@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jusou_desktop.domain.consent import MeetingKind, meeting_kind_for, why_not_jusou
+from jusou_desktop.domain.consent import meeting_kind_for, why_not_jusou
 from jusou_desktop.domain.ids import CaseId
 from jusou_desktop.domain.model import Case, Consent, ConsentMethod, ConsentState
 from jusou_desktop.gui.case_file_common import (
@@ -50,12 +50,13 @@ def describe_consent(consent: Consent | None) -> str:
 def meeting_hint(consent: Consent | None) -> str:
     """Which meeting the case can go to, and why (domain.md §2.4)."""
     state = consent.state if consent else ConsentState.PENDING
+    kind = meeting_kind_for(state).value
     reason = why_not_jusou(state)
     if reason is not None:
-        return f"同意がないため、会議は{MeetingKind.SUPPORT.value}で扱います。{reason}"
-    hint = f"同意があるため、{meeting_kind_for(state).value}で扱えます。"
+        return f"同意がないため、会議は{kind}で扱います。\n{reason}"
+    hint = f"同意があるため、会議は{kind}で扱えます。"
     if consent is not None and not consent.covers_tax_info:
-        hint += "税情報は同意の範囲外のため、会議でも共有できません。"
+        hint += "\n税情報は同意の範囲に含まれていないため、会議でも共有できません。"
     return hint
 
 
@@ -78,6 +79,7 @@ class ConsentTab(QWidget):
         current_layout = QVBoxLayout(current_box)
         current_layout.addWidget(self.current)
         current_layout.addWidget(self.hint)
+        current_layout.addStretch(1)
 
         self.state = enum_combo(list(ConsentState))
         self.recorded_on = date_field()
@@ -100,7 +102,9 @@ class ConsentTab(QWidget):
         button_row.addWidget(self.record_button)
         form.addRow(button_row)
 
-        self.history = make_table(("確認日", "同意", "方法", "範囲", "税情報", "記録者", "備考"), stretch=3)
+        self.history = make_table(
+            ("確認日", "同意", "方法", "範囲", "税情報", "記録者", "備考"), stretch=(3, 6)
+        )
         history_box = QGroupBox("同意の履歴（新しい順）")
         history_layout = QVBoxLayout(history_box)
         history_layout.addWidget(self.history)
@@ -132,7 +136,7 @@ class ConsentTab(QWidget):
                 c.state.value,
                 c.method.value if c.method else "",
                 c.scope,
-                "含む" if c.covers_tax_info else "含まない",
+                ("含む" if c.covers_tax_info else "含まない") if c.state == ConsentState.GIVEN else "",
                 c.recorded_by,
                 c.note,
             )

@@ -37,6 +37,7 @@ from jusou_desktop.gui.case_file_common import (
     date_field,
     enum_combo,
     fill_table,
+    fit_dialog_width,
     make_table,
     selected_row,
     store_call,
@@ -122,6 +123,7 @@ class MemberDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        fit_dialog_width(self)
 
         if member is not None:
             person = member.person
@@ -136,9 +138,9 @@ class MemberDialog(QDialog):
             self.birth.set_value(None)
             choose(self.sex, Sex.UNKNOWN)
 
-    def member(self, template: Person | None = None) -> HouseholdMember:
-        """The member as entered; a new one starts from ``template`` (address of the 本人)."""
-        base = self._member.person if self._member else template or Person(name="")
+    def member(self) -> HouseholdMember:
+        """The member as entered; an edited member keeps the fields this dialog does not show."""
+        base = self._member.person if self._member else Person(name="")
         person = replace(
             base,
             name=self.name.text(),
@@ -193,6 +195,7 @@ class PersonTab(QWidget):
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("例：0000-11-2222")
         self.person_note = _text_box(2)
+        self.person_note.setMaximumHeight(self.person_note.fontMetrics().lineSpacing() * 4 + 12)
         person_box = QGroupBox("本人")
         person_form = QFormLayout(person_box)
         person_form.addRow("氏名（必須）", self.name)
@@ -219,7 +222,7 @@ class PersonTab(QWidget):
         basics_form.addRow("主訴・概要", self.summary)
 
         # -- 世帯員
-        self.members = make_table(("氏名", "フリガナ", "続柄", "生年月日（年齢）", "同居"), stretch=0)
+        self.members = make_table(("氏名", "フリガナ", "続柄", "生年月日（年齢）", "同居", "備考"), stretch=5)
         self.members.setMinimumHeight(self.members.fontMetrics().lineSpacing() * 7)
         self.add_button = QPushButton("追加…")
         self.edit_button = QPushButton("編集…")
@@ -417,7 +420,7 @@ class PersonTab(QWidget):
         for m in self._members:
             p = m.person
             born = f"{wareki(p.birth_date)}（{age_text(p.birth_date)}）" if p.birth_date else "不明"
-            rows.append((p.name, p.kana, m.relation, born, "同居" if m.lives_together else "別居"))
+            rows.append((p.name, p.kana, m.relation, born, "同居" if m.lives_together else "別居", m.note))
         fill_table(self.members, rows, [m.person.id for m in self._members])
         self._update_member_buttons()
 
@@ -438,25 +441,25 @@ class PersonTab(QWidget):
             PRINCIPAL_CANNOT_BE_REMOVED if principal else "選んだ世帯員を世帯から外します"
         )
 
+    def _with_principal_home(self, member: HouseholdMember) -> HouseholdMember:
+        """A new member living with the 本人 shares the 本人's address."""
+        home = self._case.principal if self._case is not None else None
+        if home is None or not member.lives_together:
+            return member
+        person = replace(
+            member.person, postal_code=home.postal_code, address=home.address, district=home.district
+        )
+        return replace(member, person=person)
+
     def _open_dialog(self, member: HouseholdMember | None) -> None:
+        cases = self.session.db.cases
+
         def submit(entered: HouseholdMember) -> bool:
             if member is None:
-                template = self._case.principal if self._case and entered.lives_together else None
-                if template is not None:
-                    entered = replace(
-                        entered,
-                        person=replace(
-                            entered.person,
-                            id=None,
-                            postal_code=template.postal_code,
-                            address=template.address,
-                            district=template.district,
-                            note="",
-                        ),
-                    )
-                ok, _ = store_call(dialog, lambda: self.session.db.cases.add_member(self.case_id, entered))
+                new = self._with_principal_home(entered)
+                ok, _ = store_call(dialog, lambda: cases.add_member(self.case_id, new))
             else:
-                ok, _ = store_call(dialog, lambda: self.session.db.cases.update_member(self.case_id, entered))
+                ok, _ = store_call(dialog, lambda: cases.update_member(self.case_id, entered))
             if ok:
                 self._after_household_change()
             return ok

@@ -27,6 +27,7 @@ from jusou_desktop.domain.status import Transition, refusal_reason, transitions_
 from jusou_desktop.gui.case_file_common import (
     date_field,
     fill_table,
+    fit_dialog_width,
     hint_label,
     make_table,
     store_call,
@@ -79,6 +80,7 @@ class ReasonDialog(QDialog):
             layout.addWidget(hint_label(guidance))
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        fit_dialog_width(self)
         self.reason.textChanged.connect(self._update_ok)
         self._update_ok()
 
@@ -124,12 +126,14 @@ class StatusTab(QWidget):
         self.refused_row = QHBoxLayout()
         self.refused_reasons = hint_label()
         move_box = QGroupBox("状態を変更する")
-        move_form = QFormLayout(move_box)
+        move_form = QFormLayout()
         move_form.addRow("現在の状態", self.current)
         move_form.addRow("変更日", self.changed_on)
         move_form.addRow("次の状態へ", self.allowed_row)
         move_form.addRow("移れない状態", self.refused_row)
-        move_form.addRow("", self.refused_reasons)
+        move_layout = QVBoxLayout(move_box)
+        move_layout.addLayout(move_form)
+        move_layout.addWidget(self.refused_reasons)
 
         self.history = make_table(("日付", "変更前", "変更後", "理由", "記録者"), stretch=3)
         history_box = QGroupBox("状態の履歴（新しい順）")

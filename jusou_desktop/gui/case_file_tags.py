@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -29,11 +30,9 @@ class TagsTab(QWidget):
         self.case_id = case_id
         self._loading = False
         self.tags = QListWidget()
-        self.tags.setFlow(QListView.Flow.TopToBottom)
+        self.tags.setFlow(QListView.Flow.LeftToRight)
         self.tags.setWrapping(True)
         self.tags.setResizeMode(QListView.ResizeMode.Adjust)
-        self.tags.setUniformItemSizes(True)
-        self.tags.setSpacing(4)
         self.new_tag = QLineEdit()
         self.new_tag.setPlaceholderText("一覧にない課題（町独自のタグ）を入力")
         self.add_button = QPushButton("タグを追加")
@@ -44,7 +43,7 @@ class TagsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(
             hint_label(
-                "当てはまる課題にチェックを付けてください（スペースキーでも切り替えられます）。"
+                "当てはまる課題にチェックを付けてください（矢印キーで選び、スペースキーで切り替えられます）。"
                 "チェックはすぐに保存されます。"
             )
         )
@@ -55,35 +54,45 @@ class TagsTab(QWidget):
         self.add_button.clicked.connect(self.add_tag)
         self.new_tag.returnPressed.connect(self.add_tag)
 
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.tags.item(i) for i in range(self.tags.count())]
+
+    def _append(self, name: str) -> QListWidgetItem:
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        self.tags.addItem(item)
+        return item
+
     def load(self, case: Case) -> None:
         """Show the case's tags; the list keeps its current item so keyboard work goes on."""
         names = list(dict.fromkeys([*self.session.db.cases.all_tags(), *case.tags]))
         current = self.tags.currentItem().text() if self.tags.currentItem() else None
         self._loading = True
         try:
-            if names != [self.tags.item(i).text() for i in range(self.tags.count())]:
+            if names != [item.text() for item in self._items()]:
                 self.tags.clear()
                 for name in names:
-                    item = QListWidgetItem(name)
-                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                    self.tags.addItem(item)
-            for i in range(self.tags.count()):
-                item = self.tags.item(i)
-                item.setCheckState(
-                    Qt.CheckState.Checked if item.text() in case.tags else Qt.CheckState.Unchecked
-                )
+                    self._append(name)
+            for item in self._items():
+                state = Qt.CheckState.Checked if item.text() in case.tags else Qt.CheckState.Unchecked
+                item.setCheckState(state)
                 if item.text() == current:
                     self.tags.setCurrentItem(item)
         finally:
             self._loading = False
+        self._fit_grid()
         self._show_summary()
 
+    def _fit_grid(self) -> None:
+        """Columns as wide as the longest tag at the current font size, so no name is cut off."""
+        metrics = self.tags.fontMetrics()
+        widest = max((metrics.horizontalAdvance(item.text()) for item in self._items()), default=0)
+        box = self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+        self.tags.setGridSize(QSize(widest + box + metrics.averageCharWidth() * 4, metrics.height() * 2))
+
     def checked(self) -> list[str]:
-        return [
-            item.text()
-            for item in (self.tags.item(i) for i in range(self.tags.count()))
-            if item.checkState() == Qt.CheckState.Checked
-        ]
+        return [item.text() for item in self._items() if item.checkState() == Qt.CheckState.Checked]
 
     def _show_summary(self) -> None:
         chosen = self.checked()
@@ -102,22 +111,19 @@ class TagsTab(QWidget):
         return ok
 
     def add_tag(self) -> None:
+        """Tick the typed tag, adding it to the list when the town has not used it yet."""
         name = self.new_tag.text().strip()
         if not name:
             self.new_tag.setFocus()
             return
-        existing = self.tags.findItems(name, Qt.MatchFlag.MatchExactly)
         self._loading = True
         try:
-            if existing:
-                item = existing[0]
-            else:
-                item = QListWidgetItem(name)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                self.tags.addItem(item)
+            found = self.tags.findItems(name, Qt.MatchFlag.MatchExactly)
+            item = found[0] if found else self._append(name)
             item.setCheckState(Qt.CheckState.Checked)
         finally:
             self._loading = False
+        self._fit_grid()
         if self._store():
             self.new_tag.clear()
             added = self.tags.findItems(name, Qt.MatchFlag.MatchExactly)

@@ -100,9 +100,11 @@ class CaseTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "・".join(row.tags) if index.column() == len(_COLUMNS) - 1 and row.tags else None
         values = (
             row.number,
             row.name,

@@ -159,7 +159,11 @@ class MainWindow(QMainWindow):
             QWidget().setLayout(old)  # reparent the old layout so it is deleted
         self.nav = QListWidget()
         self.nav.addItems(list(SECTIONS))
-        self.nav.setMaximumWidth(170)
+        self.nav.setMaximumWidth(190)
+        self.nav.setSpacing(3)
+        nav_font = self.nav.font()
+        nav_font.setPointSize(nav_font.pointSize() + 2)
+        self.nav.setFont(nav_font)
         self.sections = QStackedWidget()
         self.case_tabs = QTabWidget()
         self.case_tabs.setTabsClosable(True)
@@ -177,6 +181,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.nav)
         splitter.addWidget(self.sections)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([170, 1100])
         layout = QVBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -224,9 +229,16 @@ class MainWindow(QMainWindow):
             return
         if self.case_list is not None:
             widget.changed.connect(self.case_list.refresh)
+        widget.changed.connect(lambda: self._retitle(widget))
         index = self.case_tabs.addTab(widget, widget.title())
         self.case_tabs.setCurrentIndex(index)
         self.show_section("ケース")
+
+    def _retitle(self, widget: Any) -> None:
+        if self.case_tabs is not None:
+            index = self.case_tabs.indexOf(widget)
+            if index > 0:
+                self.case_tabs.setTabText(index, widget.title())
 
     def close_case_tab(self, index: int) -> bool:
         assert self.case_tabs is not None

@@ -18,6 +18,7 @@ class DateField(QWidget):
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("yyyy/MM/dd")
+        self.edit.setMinimumDate(QDate(1900, 1, 1))  # 和暦 starts in 明治; no one in a case is older
         self.wareki = QLabel()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
