@@ -22,6 +22,18 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("JUSOU_HOME", str(tmp_path_factory.mktemp("home")))
 
 
+@pytest.fixture
+def quiet_messages() -> Iterator[None]:
+    """Message boxes are recorded in ``messages.shown``; questions take scripted answers."""
+    from jusou_desktop.gui import messages
+
+    messages.reset()
+    messages.set_quiet(True)
+    yield
+    messages.set_quiet(False)
+    messages.reset()
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.jusou"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
@@ -28,14 +26,7 @@ HOUKATSU = "つむぎ町地域包括支援センター"
 HOUKATSU_KANA = "ツムギチョウチイキホウカツシエンセンター"
 
 
-@pytest.fixture(autouse=True)
-def quiet_messages() -> Iterator[None]:
-    messages.set_quiet(True)
-    messages.shown.clear()
-    yield
-    messages.set_quiet(False)
-    messages.shown.clear()
-    messages._next_answers.clear()
+pytestmark = pytest.mark.usefixtures("quiet_messages")
 
 
 def _seed(db: Database) -> dict[str, AgencyId]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -38,6 +37,9 @@ from tests.qt_typing import type_text
 S = CaseStatus
 
 
+pytestmark = pytest.mark.usefixtures("quiet_messages")
+
+
 @dataclass
 class Office:
     """A small fictional office: the coordinator (第5号), a 包括 and one case."""
@@ -49,17 +51,6 @@ class Office:
     houkatsu: AgencyId
     me: StaffId
     colleague: StaffId
-
-
-@pytest.fixture
-def quiet_messages() -> Iterator[None]:
-    """Message boxes are recorded in ``messages.shown``; questions take scripted answers."""
-    messages.set_quiet(True)
-    messages.shown.clear()
-    yield
-    messages.set_quiet(False)
-    messages.shown.clear()
-    messages._next_answers.clear()
 
 
 @pytest.fixture

@@ -12,21 +12,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from jusou_desktop.domain.model import CaseStatus, ConsentState, HouseholdMember, Person
-from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_list import NewCaseDialog
 from jusou_desktop.gui.main_window import SECTIONS, MainWindow
 from jusou_desktop.store.database import Database
 from tests.conftest import PASSPHRASE
 from tests.qt_typing import type_text
 
-
-@pytest.fixture(autouse=True)
-def _quiet_messages() -> Iterator[None]:
-    messages.set_quiet(True)
-    yield
-    messages.set_quiet(False)
-    messages.shown.clear()
-    messages._next_answers.clear()
+pytestmark = pytest.mark.usefixtures("quiet_messages")
 
 
 @pytest.fixture

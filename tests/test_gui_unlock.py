@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,14 +19,7 @@ from jusou_desktop.store.lockfile import lock_path_for
 from tests.conftest import PASSPHRASE
 from tests.qt_typing import type_text
 
-
-@pytest.fixture(autouse=True)
-def _quiet_messages() -> Iterator[None]:
-    messages.set_quiet(True)
-    yield
-    messages.set_quiet(False)
-    messages.shown.clear()
-    messages._next_answers.clear()
+pytestmark = pytest.mark.usefixtures("quiet_messages")
 
 
 def _open(qtbot: QtBot, dialog: UnlockDialog, passphrase: str) -> None:

@@ -74,6 +74,12 @@ def _scripted() -> bool:
     return _quiet
 
 
+def reset() -> None:
+    """Tests: forget scripted answers and recorded boxes."""
+    _next_answers.clear()
+    shown.clear()
+
+
 def set_quiet(quiet: bool) -> None:
     """Tests: record information and error boxes in ``shown`` instead of showing them."""
     global _quiet
