@@ -173,3 +173,18 @@ def test_auto_lock_keeps_the_draft_and_gives_it_back(qtbot: QtBot, window: MainW
     note = window.session.db.notes.for_case(case.id)[0]
     assert note.author_name == "相談 太郎"
     assert window.session.db.drafts.list() == []
+
+
+def test_qt_standard_texts_are_japanese(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from jusou_desktop.gui.app import make_app
+
+    make_app()
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Yes)
+    qtbot.addWidget(box)
+    texts = {
+        box.button(QDialogButtonBox.StandardButton.Cancel).text(),
+        box.button(QDialogButtonBox.StandardButton.Yes).text(),
+    }
+    assert not any(t.replace("&", "").isascii() for t in texts), texts
