@@ -123,49 +123,41 @@ def _staff(row: Any) -> Staff:
     )
 
 
+def _staff_values(staff: Staff) -> tuple[Any, ...]:
+    if not staff.name.strip():
+        raise ValidationError("職員の氏名を入力してください。", field="name")
+    return (
+        staff.agency_id,
+        staff.name.strip(),
+        to_katakana(staff.kana),
+        staff.title,
+        staff.phone,
+        staff.email,
+        int(staff.active),
+    )
+
+
 class StaffRepository(Repository):
     def add(self, staff: Staff) -> StaffId:
-        if not staff.name.strip():
-            raise ValidationError("職員の氏名を入力してください。", field="name")
+        values = _staff_values(staff)
         now = now_text()
         with self._db.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO staff (agency_id, name, kana, title, phone, email, active, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    staff.agency_id,
-                    staff.name.strip(),
-                    to_katakana(staff.kana),
-                    staff.title,
-                    staff.phone,
-                    staff.email,
-                    int(staff.active),
-                    now,
-                    now,
-                ),
+                (*values, now, now),
             )
             return StaffId(int(cur.lastrowid or 0))
 
     def update(self, staff: Staff) -> None:
         if staff.id is None:
             raise ValueError("staff without id")
-        if not staff.name.strip():
-            raise ValidationError("職員の氏名を入力してください。", field="name")
+        values = _staff_values(staff)
         with self._db.transaction() as conn:
             cur = conn.execute(
                 "UPDATE staff SET agency_id = ?, name = ?, kana = ?, title = ?, phone = ?, email = ?, active = ?,"
                 " updated_at = ? WHERE id = ?",
-                (
-                    staff.agency_id,
-                    staff.name.strip(),
-                    to_katakana(staff.kana),
-                    staff.title,
-                    staff.phone,
-                    staff.email,
-                    int(staff.active),
-                    now_text(),
-                    staff.id,
-                ),
+                (*values, now_text(), staff.id),
             )
             if cur.rowcount == 0:
                 raise RecordNotFound("職員", staff.id)
