@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from itertools import cycle, islice
 from pathlib import Path
 
+from jusou_desktop.demo_referrals import add_referrals
 from jusou_desktop.domain.consent import MeetingKind, lead_should_be_coordinator, meeting_kind_for
 from jusou_desktop.domain.errors import RuleViolation, ValidationError
 from jusou_desktop.domain.ids import AgencyId, CaseId, StaffId
@@ -68,12 +69,14 @@ class DemoSummary:
     agencies: int
     staff: int
     notes: int
+    referrals: int = 0
     town: str = TOWN_NAME
 
     def describe(self) -> str:
         return (
             f"{self.town}のデモデータを作成しました: ケース {self.cases} 件・世帯員 {self.persons} 人・"
-            f"関係機関 {self.agencies} か所・職員 {self.staff} 人・経過記録 {self.notes} 件"
+            f"関係機関 {self.agencies} か所・職員 {self.staff} 人・経過記録 {self.notes} 件・"
+            f"つなぎシート {self.referrals} 件"
             "（すべて架空です）。"
         )
 
@@ -1052,13 +1055,17 @@ def populate(db: Database, *, seed: int = 2024, today: dt.date | None = None) ->
         directory = _add_agencies(db, rng)
         names = _staff_names(directory)
         plans = _plan_cases(rng, today, directory)
-        notes = sum(_create_case(db, rng, plan, directory, names, today) for plan in plans)
+        for plan in plans:
+            _create_case(db, rng, plan, directory, names, today)
+        referrals = add_referrals(db, rng, today)  # their answers add 経過記録 too
+        notes = db.notes.count()
     return DemoSummary(
         cases=len(plans),
         persons=sum(1 + len(plan.members) for plan in plans),
         agencies=len(directory),
         staff=len(names),
         notes=notes,
+        referrals=referrals,
     )
 
 

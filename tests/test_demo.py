@@ -28,6 +28,8 @@ from jusou_desktop.domain.model import (
     age_on,
 )
 from jusou_desktop.domain.passphrase import assess
+from jusou_desktop.domain.referral import ReferralState, read_answer
+from jusou_desktop.domain.sheets import AnswerAction
 from jusou_desktop.domain.status import is_allowed
 from jusou_desktop.domain.tags import STANDARD_TAGS
 from jusou_desktop.domain.wareki import fiscal_year_bounds, fiscal_year_of
@@ -128,7 +130,7 @@ def test_notes(demo_db: Database, cases: list[Case]) -> None:
     for case in cases:
         assert case.id is not None
         notes = demo_db.notes.for_case(case.id)
-        assert 3 <= len(notes) <= 12, case.number
+        assert 3 <= len(notes) <= 14, case.number  # up to 12 of its own, 2 from a C票 answer
         for note in notes:
             assert case.opened_on <= note.noted_on <= TODAY, case.number
             assert note.author_staff_id is not None
@@ -138,6 +140,24 @@ def test_notes(demo_db: Database, cases: list[Case]) -> None:
             kinds[note.kind] += 1
     assert set(kinds) == set(NoteKind)
     assert demo_db.notes.search("初めて自分から")
+
+
+def test_referrals_in_every_state_and_every_answer(demo_db: Database) -> None:
+    rows = demo_db.referrals.rows(today=TODAY)
+    assert {r.state for r in rows} == set(ReferralState)
+    answered = [demo_db.referrals.get(r.id) for r in rows if r.state is ReferralState.ANSWERED]
+    actions = set()
+    for referral in answered:
+        assert referral.answer_template is not None
+        actions |= read_answer(referral.answer_template, referral.answer_values).actions
+        assert referral.case_id is not None
+    assert actions == set(AnswerAction)
+    sent = [r for r in rows if r.state is ReferralState.SENT]
+    assert len({r.template_title for r in sent}) == len(sent)  # other towns' sheets too
+    assert any(demo_db.referrals.duplicates(r.id) for r in sent)  # one person is already on file
+    assert all(r.created_on <= TODAY for r in rows)
+    assert demo_db.meeting_requests.open_requests()
+    assert demo_db.tasks.open_tasks()
 
 
 def test_people_are_fictional_and_plausible(cases: list[Case]) -> None:
@@ -188,11 +208,13 @@ def test_teams_follow_the_consent_rule(demo_db: Database, cases: list[Case]) -> 
             assert case.status == CaseStatus.RECEIVED
             without_team += 1
             continue
-        assert 1 <= len(case.team) <= 4
+        # A C票 answer adds the agency it connects to, before anyone there is named.
+        from_answers = [m for m in case.team if m.role in ("つなぎ先", "支援中の機関")]
+        assert 1 <= len(case.team) - len(from_answers) <= 4
         leads = [m for m in case.team if m.is_lead]
         assert len(leads) == 1
         assert (leads[0].agency_id == coordinator.id) == lead_should_be_coordinator(case.consent_state)
-        assert all(m.staff_id is not None for m in case.team)
+        assert all(m.staff_id is not None for m in case.team if m not in from_answers)
     assert 0 < without_team < demo_db.cases.count(CaseFilter(statuses=(CaseStatus.RECEIVED,)))
 
 

@@ -99,7 +99,9 @@ class Database:
         from jusou_desktop.store.cases import CaseRepository
         from jusou_desktop.store.drafts import DraftRepository
         from jusou_desktop.store.notes import NoteRepository
+        from jusou_desktop.store.referrals import MeetingRequestRepository, ReferralRepository, TaskRepository
         from jusou_desktop.store.settings import SettingsRepository
+        from jusou_desktop.store.sheets import TemplateRepository
 
         self.agencies = AgencyRepository(self)
         self.staff = StaffRepository(self)
@@ -107,6 +109,10 @@ class Database:
         self.notes = NoteRepository(self)
         self.settings = SettingsRepository(self)
         self.drafts = DraftRepository(self)
+        self.templates = TemplateRepository(self)
+        self.referrals = ReferralRepository(self)
+        self.tasks = TaskRepository(self)
+        self.meeting_requests = MeetingRequestRepository(self)
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -210,6 +216,7 @@ class Database:
             "INSERT OR IGNORE INTO tags (name, builtin, position) VALUES (?, 1, ?)",
             [(name, position) for position, name in enumerate(STANDARD_TAGS)],
         )
+        self.templates.ensure_shipped(conn)
 
     # ---- connection and transactions -----------------------------------------------------
 

@@ -76,6 +76,9 @@ class NoteRepository(Repository):
             raise RecordNotFound("経過記録", note_id)
         return _note(row)
 
+    def count(self) -> int:
+        return int(self._db.conn.execute("SELECT count(*) FROM notes").fetchone()[0])
+
     def for_case(self, case_id: CaseId, kind: NoteKind | None = None) -> list[Note]:
         """The case's notes, newest first."""
         sql = f"SELECT {_COLUMNS} FROM notes WHERE case_id = ?"
