@@ -102,6 +102,9 @@ def test_send_accept_as_new_case_and_answer(db: Database) -> None:
     assert referral.state is ReferralState.ACCEPTED
     assert referral.case_number == case.number
     assert referral.answer_template is not None
+    started = referral.answer_values  # the C票 starts with the name and the day of 受理
+    assert "山田 花子" in started.values()
+    assert "2024-05-12" in started.values()
 
     connect_to = _agency(db, "つむぎ町社会福祉協議会")
     answer = {

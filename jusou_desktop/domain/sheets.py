@@ -94,6 +94,7 @@ class Binding(StrEnum):
     ROUTE = "route"
     SOURCE_AGENCY = "source.agency"
     SOURCE_STAFF = "source.staff"
+    RECEIVED_ON = "received_on"
     ANSWER_ACTIONS = "answer.actions"
     ANSWER_AGENCY = "answer.agency"
     ANSWER_VISIT_DATE = "answer.visit_date"
@@ -115,6 +116,7 @@ _BINDING_TYPES: dict[Binding, frozenset[FieldType]] = {
     Binding.ROUTE: frozenset({FieldType.TEXT, FieldType.CHOICE}),
     Binding.SOURCE_AGENCY: frozenset({FieldType.AGENCY}),
     Binding.SOURCE_STAFF: frozenset({FieldType.PERSON, FieldType.TEXT}),
+    Binding.RECEIVED_ON: frozenset({FieldType.DATE}),
     Binding.ANSWER_ACTIONS: frozenset({FieldType.MULTI_CHOICE}),
     Binding.ANSWER_AGENCY: frozenset({FieldType.AGENCY}),
     Binding.ANSWER_VISIT_DATE: frozenset({FieldType.DATE}),

@@ -36,6 +36,7 @@ from jusou_desktop.domain.sheets import (
     bound_text,
     bound_value,
     normalize_values,
+    prefill,
 )
 from jusou_desktop.domain.wareki import fiscal_year_of
 from jusou_desktop.store._base import Repository, date_text, like_escape, now_text, to_date
@@ -463,7 +464,7 @@ class ReferralRepository(Repository):
                 f"ケース {case.number} に結び付け",
                 accepted_on=on.isoformat(),
                 case_id=case_id,
-                answer_template_id=self._answer_template_id(),
+                **self._answer_start(referral, on),
             )
 
     def accept_as_new_case(self, referral_id: ReferralId, *, on: dt.date, by: str = "") -> CaseId:
@@ -513,12 +514,17 @@ class ReferralRepository(Repository):
                 f"新しいケース {case.number} を作成",
                 accepted_on=on.isoformat(),
                 case_id=case_id,
-                answer_template_id=self._answer_template_id(),
+                **self._answer_start(referral, on),
             )
             return case_id
 
-    def _answer_template_id(self) -> TemplateId:
-        return self._db.templates.latest(self._db.templates.answer_key()).id
+    def _answer_start(self, referral: Referral, on: dt.date) -> dict[str, Any]:
+        """The town's current answer sheet, started with the person's name and the day of 受理."""
+        stored = self._db.templates.latest(self._db.templates.answer_key())
+        values = prefill(
+            stored.template, {Binding.PERSON_NAME: referral.subject_name, Binding.RECEIVED_ON: on}
+        )
+        return {"answer_template_id": stored.id, "answer_values": json.dumps(values, ensure_ascii=False)}
 
     def save_answer_values(self, referral_id: ReferralId, values: Mapping[str, Any]) -> None:
         """Keep the coordinator's answer in progress (no checks: it is not sent yet)."""
