@@ -14,9 +14,33 @@ from jusou_desktop.demo import DemoSummary, create_demo_database, generate_passp
 from jusou_desktop.domain.wareki import fiscal_year_of, format_fiscal_year, format_wareki
 from jusou_desktop.store.database import Database
 
-SampleWriter = Callable[[Database, Path], list[Path]]
+SampleWriter = Callable[[Database, Path, dt.date], list[Path]]
 
-_WRITERS: tuple[tuple[str, SampleWriter], ...] = ()
+
+def _referral_sheets(db: Database, outdir: Path, today: dt.date) -> list[Path]:
+    """The filled A・B・C票 of an answered demo referral, and a blank form of every template."""
+    from jusou_desktop.domain.referral import ReferralState
+    from jusou_desktop.reports.referral_print import blank_document, referral_document, suggested_file_name
+    from jusou_desktop.reports.sheet_pdf import write_sheet_pdf
+    from jusou_desktop.store.referrals import ReferralFilter
+
+    written = []
+    answered = db.referrals.rows(ReferralFilter(states=frozenset({ReferralState.ANSWERED})), today=today)
+    if answered:
+        document = referral_document(db, answered[0].id, today)
+        path = outdir / f"見本_記入済み_{suggested_file_name(document)}"
+        write_sheet_pdf(document, path)
+        written.append(path)
+    for stored in db.templates.latest_all():
+        document = blank_document(db, stored.template.key, today)
+        style = stored.template.style.replace("/", "・")
+        path = outdir / f"見本_記入用_{stored.template.title}_{style}.pdf"
+        write_sheet_pdf(document, path)
+        written.append(path)
+    return written
+
+
+_WRITERS: tuple[tuple[str, SampleWriter], ...] = (("つなぎシート", _referral_sheets),)
 
 
 def _summary_text(summary: DemoSummary, db: Database, today: dt.date, documents: list[str]) -> str:
@@ -43,7 +67,7 @@ def write_samples(outdir: Path, workdir: Path, today: dt.date | None = None) -> 
     written: list[Path] = []
     with Database.open(db_path, passphrase) as db:
         for _label, writer in _WRITERS:
-            written += writer(db, outdir)
+            written += writer(db, outdir, today)
         index = outdir / "見本一覧.txt"
         index.write_text(_summary_text(summary, db, today, [p.name for p in written]), encoding="utf-8")
     return [index, *written]

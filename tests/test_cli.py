@@ -126,7 +126,7 @@ def test_demo_refuses_an_existing_file(db_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_samples_writes_a_summary(tmp_path: Path) -> None:
+def test_samples_writes_a_summary_and_the_sheets(tmp_path: Path) -> None:
     out = tmp_path / "見本"
     result = run("samples", str(out))
     assert result.returncode == 0, result.stderr
@@ -136,6 +136,15 @@ def test_samples_writes_a_summary(tmp_path: Path) -> None:
     assert "架空" in text
     assert "ケースの状態別件数" in text
     assert not list(out.glob("*.jusou")), "the scratch demo database must not be left in OUTDIR"
+    filled = list(out.glob("見本_記入済み_*.pdf"))
+    assert len(filled) == 1
+    pages = subprocess.run(["pdftotext", str(filled[0]), "-"], capture_output=True, text=True, check=True).stdout
+    for part in ("つむぎあいシート A票", "つむぎあいシート B票", "つむぎあいシート C票", "取扱注意"):
+        assert part in pages
+    blanks = list(out.glob("見本_記入用_*.pdf"))
+    assert len(blanks) == 6  # every shipped template, answer sheet included
+    for pdf in [*filled, *blanks]:
+        assert pdf.name in text
 
 
 def test_unexpected_error_is_an_apology_with_a_scrubbed_log(tmp_path: Path) -> None:
