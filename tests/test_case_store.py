@@ -215,3 +215,16 @@ def test_drafts_round_trip(db: Database) -> None:
     assert [d.key for d in db.drafts.list("note")] == ["case:1:note"]
     db.drafts.discard("case:1:note")
     assert db.drafts.get("case:1:note") is None
+
+
+def test_numbers_continue_after_a_given_number_and_in_old_files(db: Database) -> None:
+    """A number given from outside (an imported ledger) moves the counter on; none is reused."""
+    april = dt.date(2030, 4, 1)
+    given = db.cases.create(Person("取込 一"), opened_on=april, number="2030-0041")
+    after = db.cases.create(Person("新規 二"), opened_on=april)
+    assert db.cases.get(given).number == "2030-0041"
+    assert db.cases.get(after).number == "2030-0042"
+    # A file made before the counter existed: the first number continues from what is there.
+    with db.transaction() as conn:
+        conn.execute("DELETE FROM number_sequences")
+    assert db.cases.get(db.cases.create(Person("新規 三"), opened_on=april)).number == "2030-0043"

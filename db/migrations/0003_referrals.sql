@@ -90,3 +90,10 @@ CREATE TABLE tasks (
 );
 CREATE INDEX tasks_open ON tasks (done_on, due_on);
 CREATE INDEX tasks_case ON tasks (case_id);
+
+-- Running numbers (ケース番号 2024-0012, 受付番号 2024-T0003) per prefix, so a new number costs one
+-- row lookup instead of a scan of the year's numbers (slow at city scale and during imports).
+CREATE TABLE number_sequences (
+    prefix TEXT PRIMARY KEY,
+    last   INTEGER NOT NULL
+) WITHOUT ROWID;

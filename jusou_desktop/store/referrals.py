@@ -39,7 +39,7 @@ from jusou_desktop.domain.sheets import (
     prefill,
 )
 from jusou_desktop.domain.wareki import fiscal_year_of
-from jusou_desktop.store._base import Repository, date_text, like_escape, now_text, to_date
+from jusou_desktop.store._base import Repository, date_text, like_escape, next_in_sequence, now_text, to_date
 from jusou_desktop.store.cases import PossibleDuplicate
 from jusou_desktop.store.connection import Connection
 from jusou_desktop.store.errors import RecordNotFound
@@ -286,11 +286,7 @@ class ReferralRepository(Repository):
     def _next_number(self, conn: Connection, on: dt.date) -> str:
         fiscal_year = fiscal_year_of(on)
         prefix = rules.referral_number(fiscal_year, 0)[:-4]
-        row = conn.execute(
-            "SELECT max(CAST(substr(number, ?) AS INTEGER)) FROM referrals WHERE number LIKE ?",
-            (len(prefix) + 1, prefix + "%"),
-        ).fetchone()
-        return rules.referral_number(fiscal_year, (row[0] or 0) + 1)
+        return rules.referral_number(fiscal_year, next_in_sequence(conn, prefix, "referrals", 4))
 
     @staticmethod
     def _denormalized(template: SheetTemplate, values: Mapping[str, Any]) -> tuple[Any, ...]:
