@@ -134,6 +134,7 @@ def test_header_and_title(qtbot: QtBot, office: Office) -> None:
         "チーム",
         "状態",
         "経過記録",
+        "つなぎ・予定",
     ]
     assert not widget.has_unsaved_changes()
 

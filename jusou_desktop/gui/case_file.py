@@ -23,6 +23,7 @@ from jusou_desktop.domain.model import Case
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_file_common import age_text, store_call, wareki
 from jusou_desktop.gui.case_file_consent import ConsentTab
+from jusou_desktop.gui.case_file_links import LinksTab
 from jusou_desktop.gui.case_file_notes import NotesTab
 from jusou_desktop.gui.case_file_person import PersonTab
 from jusou_desktop.gui.case_file_status import StatusTab
@@ -40,7 +41,7 @@ NOTE_DRAFT = "case_note"
 RESTORE_MODES = ("ask", "always", "never")
 """ask: offer the drafts back; always: restore silently (after an auto-lock); never: leave them."""
 
-_TAB_NAMES = ("本人・世帯", "課題タグ", "本人同意", "チーム", "状態", "経過記録")
+_TAB_NAMES = ("本人・世帯", "課題タグ", "本人同意", "チーム", "状態", "経過記録", "つなぎ・予定")
 _UNSAVED_MARK = "（未保存）"
 
 
@@ -49,6 +50,8 @@ class CaseFileWidget(QWidget):
 
     changed = Signal()
     """Emitted after every successful save (the case list refreshes)."""
+    new_referral = Signal(int)
+    open_referral = Signal(int)
 
     def __init__(
         self,
@@ -80,6 +83,9 @@ class CaseFileWidget(QWidget):
         self.team_tab = TeamTab(session, case_id)
         self.status_tab = StatusTab(session, case_id)
         self.notes_tab = NotesTab(session, case_id)
+        self.links_tab = LinksTab(session, case_id)
+        self.links_tab.new_referral.connect(self.new_referral.emit)
+        self.links_tab.open_referral.connect(self.open_referral.emit)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         sections = (
@@ -89,6 +95,7 @@ class CaseFileWidget(QWidget):
             self.team_tab,
             self.status_tab,
             self.notes_tab,
+            self.links_tab,
         )
         for number, (section, name) in enumerate(zip(sections, _TAB_NAMES, strict=True), start=1):
             index = self.tabs.addTab(section, name)
@@ -115,7 +122,7 @@ class CaseFileWidget(QWidget):
         self.notes_tab.saved.connect(lambda: self._on_form_saved(self.note_key))
         self.person_tab.reverted.connect(lambda: self._on_reverted(self.basics_key))
         self.notes_tab.reverted.connect(lambda: self._on_reverted(self.note_key))
-        for section in (self.tags_tab, self.consent_tab, self.team_tab, self.status_tab):
+        for section in (self.tags_tab, self.consent_tab, self.team_tab, self.status_tab, self.links_tab):
             section.saved.connect(self._on_section_saved)
         self.person_tab.household_changed.connect(self._on_section_saved)
 
@@ -284,6 +291,7 @@ class CaseFileWidget(QWidget):
         self.consent_tab.load(case)
         self.team_tab.load(case)
         self.status_tab.load(case)
+        self.links_tab.load()
         self._show_header(case)
         self._mark_unsaved_tabs()
 

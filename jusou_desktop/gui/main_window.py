@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from jusou_desktop.domain.errors import JusouError
-from jusou_desktop.domain.ids import CaseId
+from jusou_desktop.domain.ids import CaseId, ReferralId
 from jusou_desktop.gui import messages, recent
 from jusou_desktop.gui.autolock import DEFAULT_MINUTES, InactivityTimer, LockScreen
 from jusou_desktop.gui.case_list import CaseListView
@@ -35,7 +35,7 @@ from jusou_desktop.store import crypto
 from jusou_desktop.store.database import Database
 
 APP_TITLE = "重層支援デスクトップ"
-SECTIONS = ("ケース", "会議", "支援プラン", "関係機関", "地域資源", "実績・出力", "設定")
+SECTIONS = ("ケース", "つなぎ", "会議", "支援プラン", "関係機関", "地域資源", "実績・出力", "設定")
 _PLANNED = {
     "会議": "重層的支援会議・支援会議の計画、行動連携の記録と印刷",
     "支援プラン": "支援プランの版管理、支援決定、モニタリング、終結・中断",
@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(False)
         self.addAction(self.lock_action)
         self._reopen_after_unlock: list[CaseId] = []
+        self._reopen_referrals: list[ReferralId] = []
+        self.referrals: Any = None
         self.case_tabs: QTabWidget | None = None
         self.case_list: CaseListView | None = None
         self.resize(1280, 800)
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
 
     def _build_workspace(self) -> None:
         assert self.session is not None
+        self.referrals = None
         old = self.workspace.layout()
         if old is not None:
             QWidget().setLayout(old)  # reparent the old layout so it is deleted
@@ -199,15 +202,32 @@ class MainWindow(QMainWindow):
         assert self.case_tabs is not None
         if section == "ケース":
             return self.case_tabs
+        if section == "つなぎ":
+            from jusou_desktop.gui.referral_list import ReferralSection
+
+            section_widget = ReferralSection(self.session)
+            section_widget.open_case.connect(lambda case_id: self.open_case(CaseId(case_id)))
+            self.referrals = section_widget
+            return section_widget
         if section == "関係機関":
             from jusou_desktop.gui.agencies import AgencyDirectory
 
             directory = AgencyDirectory(self.session)
             if self.case_list is not None:
                 directory.changed.connect(self.case_list.fill_choices)
+            if self.referrals is not None:
+                directory.changed.connect(self.referrals.list.fill_agencies)
             return directory
         if section == "設定":
-            return SettingsPage(self)
+            from jusou_desktop.gui.sheet_admin import SheetTemplatesPage
+
+            settings_tabs = QTabWidget()
+            settings_tabs.setDocumentMode(True)
+            settings_tabs.addTab(SettingsPage(self), "基本")
+            templates = SheetTemplatesPage(self.session.db, self.session.user_name)
+            settings_tabs.addTab(templates, "つなぎシートの様式")
+            self.sheet_templates = templates
+            return settings_tabs
         return placeholder(section)
 
     def show_section(self, section: str) -> None:
@@ -237,9 +257,23 @@ class MainWindow(QMainWindow):
         if self.case_list is not None:
             widget.changed.connect(self.case_list.refresh)
         widget.changed.connect(lambda: self._retitle(widget))
+        widget.new_referral.connect(self.new_referral_for_case)
+        widget.open_referral.connect(lambda rid: self.open_referral(ReferralId(rid)))
         index = self.case_tabs.addTab(widget, widget.title())
         self.case_tabs.setCurrentIndex(index)
         self.show_section("ケース")
+
+    def open_referral(self, referral_id: ReferralId, restore_drafts: str = "ask") -> None:
+        if self.referrals is None:
+            return
+        self.show_section("つなぎ")
+        self.referrals.open_referral(referral_id, restore_drafts)
+
+    def new_referral_for_case(self, case_id: int) -> None:
+        if self.referrals is None:
+            return
+        self.show_section("つなぎ")
+        self.referrals.list.new_referral(CaseId(case_id))
 
     def _retitle(self, widget: Any) -> None:
         if self.case_tabs is not None:
@@ -269,17 +303,22 @@ class MainWindow(QMainWindow):
             return
         assert self.case_tabs is not None
         self._reopen_after_unlock = []
-        for widget in self.case_file_widgets():
+        self._reopen_referrals = []
+        for widget in [*self.case_file_widgets(), *(self.referrals.widgets() if self.referrals else [])]:
             try:
                 widget.save_draft()
             except JusouError as exc:  # e.g. the USB stick was pulled out
                 messages.show_error(self, exc)
                 return
-            self._reopen_after_unlock.append(widget.case_id)
-        while self.case_tabs.count() > 1:
-            closing: Any = self.case_tabs.widget(1)
-            self.case_tabs.removeTab(1)
-            closing.deleteLater()
+            if hasattr(widget, "referral_id"):
+                self._reopen_referrals.append(widget.referral_id)
+            else:
+                self._reopen_after_unlock.append(widget.case_id)
+        for tabs in (self.case_tabs, self.referrals):
+            while tabs is not None and tabs.count() > 1:
+                closing: Any = tabs.widget(1)
+                tabs.removeTab(1)
+                closing.deleteLater()
         for window in QApplication.topLevelWidgets():
             if window is not self and window.isVisible() and window.isWindow() and window.isModal():
                 window.close()
@@ -317,6 +356,11 @@ class MainWindow(QMainWindow):
         for case_id in self._reopen_after_unlock:
             self.open_case(case_id, restore_drafts="always")
         self._reopen_after_unlock = []
+        if self.referrals is not None:
+            self.referrals.list.refresh()
+            for referral_id in self._reopen_referrals:
+                self.referrals.open_referral(referral_id, "always")
+        self._reopen_referrals = []
         self.inactivity.activate(QApplication.instance() or self)
         self._update_status()
 
@@ -344,6 +388,10 @@ class MainWindow(QMainWindow):
         if self.session is not None and not self.is_locked() and self.case_tabs is not None:
             while self.case_tabs.count() > 1:
                 if not self.close_case_tab(1):
+                    event.ignore()
+                    return
+            while self.referrals is not None and self.referrals.count() > 1:
+                if not self.referrals.close_tab(1):
                     event.ignore()
                     return
         if self.session is not None:

@@ -8,8 +8,9 @@ logged without personal data (crashlog) and shown as a short apology.  Tests cal
 from __future__ import annotations
 
 from collections import deque
+from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from jusou_desktop.crashlog import report_unexpected
 from jusou_desktop.domain.errors import JusouError
@@ -17,6 +18,8 @@ from jusou_desktop.domain.errors import JusouError
 TITLE = "重層支援デスクトップ"
 
 _next_answers: deque[bool] = deque()
+_next_texts: deque[str | None] = deque()
+_next_paths: deque[Path | None] = deque()
 shown: list[str] = []
 """Texts of the boxes shown while answers were scripted (for tests)."""
 
@@ -24,6 +27,34 @@ shown: list[str] = []
 def set_next_answers(*answers: bool) -> None:
     """The next ``ask`` calls return these answers without showing a box."""
     _next_answers.extend(answers)
+
+
+def set_next_texts(*texts: str | None) -> None:
+    """The next ``ask_text`` calls return these (None = the user cancelled)."""
+    _next_texts.extend(texts)
+
+
+def set_next_save_paths(*paths: Path | None) -> None:
+    """The next ``choose_save_path`` calls return these (None = the user cancelled)."""
+    _next_paths.extend(paths)
+
+
+def ask_text(parent: QWidget | None, text: str, *, initial: str = "") -> str | None:
+    """A line of text from the user (None when cancelled)."""
+    if _next_texts:
+        shown.append(text)
+        return _next_texts.popleft()
+    value, ok = QInputDialog.getText(parent, TITLE, text, QLineEdit.EchoMode.Normal, initial)
+    return value if ok else None
+
+
+def choose_save_path(parent: QWidget | None, caption: str, suggested: Path, name_filter: str) -> Path | None:
+    """Where to write a file: always the user's own choice (None when cancelled)."""
+    if _next_paths:
+        shown.append(caption)
+        return _next_paths.popleft()
+    chosen, _ = QFileDialog.getSaveFileName(parent, caption, str(suggested), name_filter)
+    return Path(chosen) if chosen else None
 
 
 def ask(parent: QWidget | None, text: str, *, yes: str = "はい", no: str = "いいえ") -> bool:
@@ -77,6 +108,8 @@ def _scripted() -> bool:
 def reset() -> None:
     """Tests: forget scripted answers and recorded boxes."""
     _next_answers.clear()
+    _next_texts.clear()
+    _next_paths.clear()
     shown.clear()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from jusou_desktop.domain.ids import StaffId
@@ -15,6 +16,11 @@ class Session:
     db: Database
     user_name: str = ""
     staff_id: StaffId | None = None
+    fixed_today: dt.date | None = None
+    """The clock seam: tests and screenshots fix the day that reminders and waiting times count to."""
+
+    def today(self) -> dt.date:
+        return self.fixed_today or dt.date.today()
 
     @property
     def author_label(self) -> str:
