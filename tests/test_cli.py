@@ -138,7 +138,9 @@ def test_samples_writes_a_summary_and_the_sheets(tmp_path: Path) -> None:
     assert not list(out.glob("*.jusou")), "the scratch demo database must not be left in OUTDIR"
     filled = list(out.glob("見本_記入済み_*.pdf"))
     assert len(filled) == 1
-    pages = subprocess.run(["pdftotext", str(filled[0]), "-"], capture_output=True, text=True, check=True).stdout
+    pages = subprocess.run(
+        ["pdftotext", str(filled[0]), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for part in ("つむぎあいシート A票", "つむぎあいシート B票", "つむぎあいシート C票", "取扱注意"):
         assert part in pages
     blanks = list(out.glob("見本_記入用_*.pdf"))

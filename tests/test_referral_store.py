@@ -170,7 +170,8 @@ def test_an_invalid_answer_changes_nothing(db: Database) -> None:
 
 def test_accepting_offers_people_with_the_same_kana_and_birth_date(db: Database) -> None:
     existing = db.cases.create(
-        Person("山田 花子", kana="ヤマダ ハナコ", birth_date=dt.date(1955, 4, 1)), opened_on=dt.date(2023, 1, 5)
+        Person("山田 花子", kana="ヤマダ ハナコ", birth_date=dt.date(1955, 4, 1)),
+        opened_on=dt.date(2023, 1, 5),
     )
     referral_id = _draft(db, kana="ﾔﾏﾀﾞ ﾊﾅｺ")  # half-width katakana still matches
     [dup] = db.referrals.duplicates(referral_id)
@@ -203,7 +204,9 @@ def test_list_filters_by_state_agency_period_and_name(db: Database) -> None:
     other = _agency(db, "つむぎ町障害者相談支援センター")
     template = db.templates.latest("takashima_ab")
     b = db.referrals.create(
-        template.id, _sheet(db, other, name="鈴木 一郎", kana="すずき いちろう"), created_on=dt.date(2024, 6, 1)
+        template.id,
+        _sheet(db, other, name="鈴木 一郎", kana="すずき いちろう"),
+        created_on=dt.date(2024, 6, 1),
     )
     today = dt.date(2024, 5, 31)
     [row] = db.referrals.rows(ReferralFilter(states=frozenset({ReferralState.SENT})), today=today)
