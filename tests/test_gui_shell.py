@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -173,6 +173,46 @@ def test_auto_lock_keeps_the_draft_and_gives_it_back(qtbot: QtBot, window: MainW
     note = window.session.db.notes.for_case(case.id)[0]
     assert note.author_name == "相談 太郎"
     assert window.session.db.drafts.list() == []
+
+
+def test_a_referral_started_from_a_case_survives_the_lock(qtbot: QtBot, window: MainWindow) -> None:
+    """From the case file's つなぎ・予定 tab: the sheet starts with the 本人's data; typing survives Ctrl+L."""
+    assert window.session is not None
+    case = next(r for r in window.session.db.cases.rows() if r.name == "山本 太郎")
+    window.open_case(case.id)
+    case_file = window.case_file_widgets()[0]
+    case_file.tabs.setCurrentWidget(case_file.links_tab)
+
+    def accept_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, accept_dialog)
+            return
+        combo = dialog.template  # type: ignore[attr-defined]
+        combo.setCurrentIndex(next(i for i in range(combo.count()) if "高島市式" in combo.itemText(i)))
+        dialog.accept()  # type: ignore[attr-defined]
+
+    QTimer.singleShot(0, accept_dialog)
+    case_file.links_tab.new_referral.emit(int(case.id))
+    assert window.sections.currentIndex() == SECTIONS.index("つなぎ")
+    [referral] = window.referrals.widgets()
+    assert referral.referral.case_id == case.id
+    assert referral.sheet.values()["name"] == "山本 太郎"
+    history = referral.sheet.field_widget("history")
+    history.setFocus()
+    type_text(qtbot, history, "母の介護と本人の就労の両方で困っている（書きかけ）")
+    window.lock()
+    assert window.referrals.widgets() == []
+    type_text(qtbot, window.lock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=5000)
+    [reopened] = window.referrals.widgets()
+    assert reopened.sheet.values()["history"] == "母の介護と本人の就労の両方で困っている（書きかけ）"
+    assert reopened.has_unsaved_changes()
+    case_file = window.case_file_widgets()[0]
+    case_file.links_tab.load()
+    assert case_file.links_tab.referrals.rowCount() == 1
+    assert reopened.save()
 
 
 def test_qt_standard_texts_are_japanese(qtbot: QtBot) -> None:

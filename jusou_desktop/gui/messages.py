@@ -39,11 +39,18 @@ def set_next_save_paths(*paths: Path | None) -> None:
     _next_paths.extend(paths)
 
 
+def _unscripted(text: str) -> None:
+    """Quiet (test) mode: a question nobody scripted would wait forever for a click; fail instead."""
+    if _quiet:
+        raise AssertionError(f"unscripted question in quiet mode: {text}")
+
+
 def ask_text(parent: QWidget | None, text: str, *, initial: str = "") -> str | None:
     """A line of text from the user (None when cancelled)."""
     if _next_texts:
         shown.append(text)
         return _next_texts.popleft()
+    _unscripted(text)
     value, ok = QInputDialog.getText(parent, TITLE, text, QLineEdit.EchoMode.Normal, initial)
     return value if ok else None
 
@@ -53,6 +60,7 @@ def choose_save_path(parent: QWidget | None, caption: str, suggested: Path, name
     if _next_paths:
         shown.append(caption)
         return _next_paths.popleft()
+    _unscripted(caption)
     chosen, _ = QFileDialog.getSaveFileName(parent, caption, str(suggested), name_filter)
     return Path(chosen) if chosen else None
 
@@ -61,6 +69,7 @@ def ask(parent: QWidget | None, text: str, *, yes: str = "はい", no: str = "�
     if _next_answers:
         shown.append(text)
         return _next_answers.popleft()
+    _unscripted(text)
     box = QMessageBox(QMessageBox.Icon.Question, TITLE, text, parent=parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
     box.addButton(no, QMessageBox.ButtonRole.NoRole)
@@ -73,6 +82,7 @@ def ask_three(parent: QWidget | None, text: str, save: str, discard: str, cancel
     if _next_answers:
         shown.append(text)
         return "save" if _next_answers.popleft() else "discard"
+    _unscripted(text)
     box = QMessageBox(QMessageBox.Icon.Question, TITLE, text, parent=parent)
     save_button = box.addButton(save, QMessageBox.ButtonRole.AcceptRole)
     discard_button = box.addButton(discard, QMessageBox.ButtonRole.DestructiveRole)

@@ -170,6 +170,8 @@ class ReferralListView(QWidget):
 
     def refresh(self) -> None:
         self._timer.stop()
+        if not self.session.db.is_open:  # locked (or closed) while a search was pending
+            return
         flt = self.current_filter()
         try:
             rows = self.session.db.referrals.rows(flt, today=self.today())
