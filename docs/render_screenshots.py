@@ -51,6 +51,8 @@ def main() -> int:
         grab(window, "01_start")
 
         window.open_session(Database.open(path, passphrase), "相談 太郎")
+        assert window.session is not None
+        window.session.fixed_today = TODAY
         grab(window, "02_case_list")
 
         assert window.case_list is not None
@@ -74,12 +76,33 @@ def main() -> int:
                 grab(window, f"04_case_file_{index + 1}")
             inner.setCurrentIndex(0)
 
+        window.show_section("つなぎ")
+        referrals = window.referrals
+        referrals.list.state.setCurrentIndex(0)  # すべて
+        grab(window, "09_referral_list")
+        db = window.session_db()
+        by_state = {r.state.value: r.id for r in db.referrals.rows(today=TODAY)}
+        draft = referrals.open_referral(by_state["下書き"])
+        grab(window, "10_referral_draft")
+        accepted = referrals.open_referral(by_state["受理"])
+        grab(window, "11_referral_answer")
+        answered = referrals.open_referral(by_state["回答済"])
+        answered.tabs.setCurrentIndex(2)
+        grab(window, "12_referral_history")
+        for widget in (draft, accepted, answered):
+            referrals.close_tab(referrals.indexOf(widget))
+
         window.show_section("関係機関")
         grab(window, "05_agencies")
         window.show_section("会議")
         grab(window, "06_placeholder")
         window.show_section("設定")
         grab(window, "07_settings")
+        settings = window.sections.currentWidget()
+        if isinstance(settings, QTabWidget):
+            settings.setCurrentIndex(1)
+            grab(window, "13_settings_sheet_templates")
+            settings.setCurrentIndex(0)
         window.show_section("ケース")
         window.lock()
         grab(window, "08_locked")
