@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from itertools import cycle, islice
 from pathlib import Path
 
+from jusou_desktop.demo_meetings import add_meetings
 from jusou_desktop.demo_referrals import add_referrals
 from jusou_desktop.domain.consent import MeetingKind, lead_should_be_coordinator, meeting_kind_for
 from jusou_desktop.domain.errors import RuleViolation, ValidationError
@@ -70,13 +71,14 @@ class DemoSummary:
     staff: int
     notes: int
     referrals: int = 0
+    meetings: int = 0
     town: str = TOWN_NAME
 
     def describe(self) -> str:
         return (
             f"{self.town}のデモデータを作成しました: ケース {self.cases} 件・世帯員 {self.persons} 人・"
             f"関係機関 {self.agencies} か所・職員 {self.staff} 人・経過記録 {self.notes} 件・"
-            f"つなぎシート {self.referrals} 件"
+            f"つなぎシート {self.referrals} 件・会議 {self.meetings} 回"
             "（すべて架空です）。"
         )
 
@@ -1058,6 +1060,7 @@ def populate(db: Database, *, seed: int = 2024, today: dt.date | None = None) ->
         for plan in plans:
             _create_case(db, rng, plan, directory, names, today)
         referrals = add_referrals(db, rng, today)  # their answers add 経過記録 too
+        meetings = add_meetings(db, rng, today)
         notes = db.notes.count()
     return DemoSummary(
         cases=len(plans),
@@ -1066,6 +1069,7 @@ def populate(db: Database, *, seed: int = 2024, today: dt.date | None = None) ->
         staff=len(names),
         notes=notes,
         referrals=referrals,
+        meetings=meetings,
     )
 
 

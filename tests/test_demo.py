@@ -27,6 +27,7 @@ from jusou_desktop.domain.model import (
     Operation,
     age_on,
 )
+from jusou_desktop.domain.meetings import ActionStatus, Holding, MeetingState, MeetingType, check_can_hold
 from jusou_desktop.domain.passphrase import assess
 from jusou_desktop.domain.referral import ReferralState, read_answer
 from jusou_desktop.domain.sheets import AnswerAction
@@ -158,6 +159,25 @@ def test_referrals_in_every_state_and_every_answer(demo_db: Database) -> None:
     assert all(r.created_on <= TODAY for r in rows)
     assert demo_db.meeting_requests.open_requests()
     assert demo_db.tasks.open_tasks()
+
+
+def test_meetings_of_both_kinds_with_actions_in_every_state(demo_db: Database) -> None:
+    rows = demo_db.meetings.rows()
+    kinds = {(r.type, r.holding) for r in rows}
+    assert (MeetingType.JUSOU, Holding.REGULAR) in kinds
+    assert (MeetingType.SUPPORT, Holding.AD_HOC) in kinds
+    assert {r.state for r in rows} >= {MeetingState.HELD, MeetingState.PLANNED}
+    statuses = set()
+    for row in rows:
+        meeting = demo_db.meetings.get(row.id)
+        if meeting.state is MeetingState.HELD:
+            check_can_hold(meeting)  # every held meeting satisfies the rules it was held under
+            statuses |= {a.status for item in meeting.agenda for a in item.actions}
+    assert statuses == set(ActionStatus)
+    assert any(a.overdue for a in demo_db.meetings.open_actions(today=TODAY))
+    assert demo_db.meetings.resource_gaps()
+    assert demo_db.meeting_requests.open_requests()  # a C票 request waits to be planned
+    assert 0 < len(demo_db.meetings.open_needs()) < 10
 
 
 def test_people_are_fictional_and_plausible(cases: list[Case]) -> None:

@@ -28,11 +28,12 @@ from jusou_desktop.domain.meetings import (
     check_reason,
     complete,
     missing_pledges,
+    need_after_transition,
     open_needs,
     tax_info_allowed,
     validate_action,
 )
-from jusou_desktop.domain.model import ConsentState
+from jusou_desktop.domain.model import CaseStatus, ConsentState
 
 DAY = dt.date(2024, 5, 14)
 CASE = CaseId(1)
@@ -169,3 +170,11 @@ def test_mandatory_timings_stay_open_until_a_jusou_meeting_with_that_reason() ->
     wrong_reason = HeldItem(CASE, Reason.REPLAN, MeetingType.JUSOU, DAY)
     assert open_needs([need], [other_case, support, earlier, wrong_reason]) == [need]
     assert open_needs([need], [HeldItem(CASE, Reason.EVALUATION, MeetingType.JUSOU, DAY)]) == []
+
+
+def test_status_moves_open_the_mandatory_timings() -> None:
+    given = ConsentState.GIVEN
+    assert need_after_transition(CaseStatus.PLANNING, CaseStatus.SUPPORTING, given) is Reason.EVALUATION
+    assert need_after_transition(CaseStatus.MONITORING, CaseStatus.PLANNING, given) is Reason.REPLAN
+    assert need_after_transition(CaseStatus.RECEIVED, CaseStatus.ASSESSMENT, given) is None
+    assert need_after_transition(CaseStatus.PLANNING, CaseStatus.SUPPORTING, ConsentState.REFUSED) is None

@@ -20,7 +20,7 @@ from enum import StrEnum
 from jusou_desktop.domain.consent import MeetingKind, why_not_jusou
 from jusou_desktop.domain.errors import RuleViolation, ValidationError
 from jusou_desktop.domain.ids import AgencyId, CaseId, StaffId
-from jusou_desktop.domain.model import ConsentState
+from jusou_desktop.domain.model import CaseStatus, ConsentState
 
 
 class MeetingType(StrEnum):
@@ -279,6 +279,25 @@ def open_needs(needs: Sequence[MeetingNeed], held: Iterable[HeldItem]) -> list[M
         for need in needs
         if not any(h.case_id == need.case_id and h.reason is need.reason and h.on >= need.since for h in done)
     ]
+
+
+_NEEDS_AFTER: dict[tuple[CaseStatus, CaseStatus], Reason] = {
+    (CaseStatus.PLANNING, CaseStatus.SUPPORTING): Reason.EVALUATION,
+    (CaseStatus.SUPPORTING, CaseStatus.PLANNING): Reason.REPLAN,
+    (CaseStatus.MONITORING, CaseStatus.PLANNING): Reason.REPLAN,
+}
+
+
+def need_after_transition(source: CaseStatus, target: CaseStatus, consent: ConsentState) -> Reason | None:
+    """The mandatory timing a status move opens: a finished plan is evaluated, a re-plan reviewed.
+
+    Only with consent: without it the case cannot go on a 重層的支援会議 and is followed in
+    支援会議 instead.  Ending and suspension are asked for before the move (the meeting decides
+    them), so they are raised from the case file, not here.
+    """
+    if consent is not ConsentState.GIVEN:
+        return None
+    return _NEEDS_AFTER.get((source, target))
 
 
 def need_label(need: MeetingNeed) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from jusou_desktop.domain.errors import JusouError
 from jusou_desktop.domain.ids import CaseId
+from jusou_desktop.domain.meetings import need_label
 from jusou_desktop.domain.model import Case
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_file_common import age_text, store_call, wareki
@@ -306,6 +307,10 @@ class CaseFileWidget(QWidget):
             f"状態：<b>{case.status.value}</b>",
             f"本人同意：<b>{case.consent_state.value}</b>",
         ]
+        case_id = self.case_id
+        _ok, needs = store_call(self, lambda: self.session.db.meetings.open_needs(case_id))
+        for need in needs or []:
+            parts.append(f'<span style="color:#b00020"><b>{html.escape(need_label(need))}</b></span>')
         self.header.setText("　｜　".join(parts))
 
     def _mark_unsaved_tabs(self) -> None:

@@ -12,6 +12,7 @@ from jusou_desktop.domain import status as lifecycle
 from jusou_desktop.domain.errors import ValidationError
 from jusou_desktop.domain.ids import AgencyId, CaseId, ConsentId, HouseholdId, PersonId, StaffId
 from jusou_desktop.domain.kana import search_key, to_katakana
+from jusou_desktop.domain.meetings import need_after_transition
 from jusou_desktop.domain.model import (
     Case,
     CaseRow,
@@ -455,6 +456,13 @@ class CaseRepository(Repository):
                 (target.value, closed_on, now_text(), case_id),
             )
             self._insert_history(conn, case_id, change)
+            consent = conn.execute("SELECT consent_state FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+            need = need_after_transition(CaseStatus(row[0]), target, ConsentState(consent))
+            if need is not None and all(n.reason is not need for n in self._db.meetings.open_needs(case_id)):
+                conn.execute(
+                    "INSERT INTO meeting_needs (case_id, reason, since, source, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (case_id, need.value, on.isoformat(), f"状態を「{target.value}」に変更", now_text()),
+                )
             return change
 
     @staticmethod

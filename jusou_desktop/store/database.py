@@ -76,7 +76,12 @@ class CheckReport:
         else:
             lines.append(f"データベース構造の検査: {len(self.sqlite_problems)} 件の異常")
             lines.extend(f"  {p}" for p in self.sqlite_problems[:20])
-        lines.append("件数: " + "、".join(f"{label} {count}" for label, count in self.row_counts))
+        lines.append(
+            "件数: "
+            + "、".join(
+                f"{label} {count if count >= 0 else '読めません'}" for label, count in self.row_counts
+            )
+        )
         lines.append(
             "結果: 正常です" if self.healthy else "結果: 異常があります。バックアップから復元してください。"
         )
@@ -98,6 +103,7 @@ class Database:
         from jusou_desktop.store.agencies import AgencyRepository, StaffRepository
         from jusou_desktop.store.cases import CaseRepository
         from jusou_desktop.store.drafts import DraftRepository
+        from jusou_desktop.store.meetings import MeetingRepository
         from jusou_desktop.store.notes import NoteRepository
         from jusou_desktop.store.referrals import MeetingRequestRepository, ReferralRepository, TaskRepository
         from jusou_desktop.store.settings import SettingsRepository
@@ -113,6 +119,7 @@ class Database:
         self.referrals = ReferralRepository(self)
         self.tasks = TaskRepository(self)
         self.meeting_requests = MeetingRequestRepository(self)
+        self.meetings = MeetingRepository(self)
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -317,12 +324,18 @@ class Database:
     def check(self) -> CheckReport:
         with cx.translated(self.path):
             cipher_rows, sqlite_rows = cx.integrity_report(self.conn)
-            counts = tuple(
-                (label, int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]))
-                for label, table in _COUNTED_TABLES
-            )
+        counts = []
+        for label, table in _COUNTED_TABLES:
+            try:  # a damaged page must not stop the report: count what can be read
+                counts.append((label, int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])))
+            except cx.DatabaseError:
+                counts.append((label, -1))
         return CheckReport(
-            tuple(cipher_rows), tuple(sqlite_rows), self.schema_version(), cx.check_cipher_runtime(), counts
+            tuple(cipher_rows),
+            tuple(sqlite_rows),
+            self.schema_version(),
+            cx.check_cipher_runtime(),
+            tuple(counts),
         )
 
     def change_passphrase(self, new_passphrase: str, progress: Progress | None = None) -> None:
