@@ -40,7 +40,35 @@ def _referral_sheets(db: Database, outdir: Path, today: dt.date) -> list[Path]:
     return written
 
 
-_WRITERS: tuple[tuple[str, SampleWriter], ...] = (("つなぎシート", _referral_sheets),)
+def _meeting_papers(db: Database, outdir: Path, today: dt.date) -> list[Path]:
+    """A meeting notice, an attendee list with the pledge column and a 支援共有・行動連携計画シート."""
+    from jusou_desktop.domain.meetings import MeetingState, MeetingType
+    from jusou_desktop.reports.meeting_pdf import (
+        write_action_sheet_pdf,
+        write_attendee_list_pdf,
+        write_notice_pdf,
+    )
+    from jusou_desktop.reports.meeting_print import meeting_document
+
+    held = db.meetings.rows(None, None, types=(MeetingType.SUPPORT,), states=(MeetingState.HELD,))
+    if not held:
+        return []
+    document = meeting_document(db, held[-1].id, today)
+    written = []
+    for name, writer in (
+        ("見本_会議の案内.pdf", write_notice_pdf),
+        ("見本_出席者名簿（守秘義務の確認欄つき）.pdf", write_attendee_list_pdf),
+        ("見本_支援共有・行動連携計画シート.pdf", write_action_sheet_pdf),
+    ):
+        writer(document, outdir / name)
+        written.append(outdir / name)
+    return written
+
+
+_WRITERS: tuple[tuple[str, SampleWriter], ...] = (
+    ("つなぎシート", _referral_sheets),
+    ("会議", _meeting_papers),
+)
 
 
 def _summary_text(summary: DemoSummary, db: Database, today: dt.date, documents: list[str]) -> str:
