@@ -62,6 +62,13 @@ def _meeting_papers(db: Database, outdir: Path, today: dt.date) -> list[Path]:
     ):
         writer(document, outdir / name)
         written.append(outdir / name)
+    from jusou_desktop.reports.actions_pdf import ActionListDocument, write_action_list_pdf
+
+    actions = ActionListDocument(
+        db.settings.town_name(), "すべての機関", db.meetings.open_actions(today=today), today
+    )
+    write_action_list_pdf(actions, outdir / "見本_行動連携_役割の一覧.pdf")
+    written.append(outdir / "見本_行動連携_役割の一覧.pdf")
     return written
 
 
