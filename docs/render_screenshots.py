@@ -16,6 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -53,6 +54,9 @@ def main() -> int:
         window.open_session(Database.open(path, passphrase), "相談 太郎")
         assert window.session is not None
         window.session.fixed_today = TODAY
+        window.referrals.list.refresh()  # built before the clock was fixed
+        window.meetings.refresh()
+        window.meetings.overview.calendar.setSelectedDate(QDate(TODAY.year, TODAY.month, TODAY.day))
         grab(window, "02_case_list")
 
         assert window.case_list is not None
@@ -92,9 +96,25 @@ def main() -> int:
         for widget in (draft, accepted, answered):
             referrals.close_tab(referrals.indexOf(widget))
 
+        window.show_section("会議")
+        meetings = window.meetings
+        grab(window, "14_meetings")
+        held = [r for r in db.meetings.rows() if r.state.value == "開催済" and r.type.value == "支援会議"]
+        meeting = meetings.open_meeting(held[-1].id)
+        inner = meeting.findChild(QTabWidget)
+        if inner is not None:
+            for index in range(inner.count()):
+                inner.setCurrentIndex(index)
+                grab(window, f"15_meeting_{index + 1}")
+        meetings.close_tab(meetings.indexOf(meeting))
+        meetings.setCurrentIndex(0)
+        meetings.pages.setCurrentIndex(1)
+        grab(window, "16_actions")
+        meetings.pages.setCurrentIndex(0)
+
         window.show_section("関係機関")
         grab(window, "05_agencies")
-        window.show_section("会議")
+        window.show_section("支援プラン")
         grab(window, "06_placeholder")
         window.show_section("設定")
         grab(window, "07_settings")

@@ -20,16 +20,21 @@ EXPECTED = {"a1", "a2", "a3", "b1", "b2", "c1", "c2", "d1", "d2", "d3", "d4", "d
 
 def test_tiny_benchmark_run_passes(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--scale", "tiny", "--json", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    elapsed = time.perf_counter() - started
+    # Millisecond ratios on a shared CI machine can catch a noisy moment: one retry is allowed,
+    # a ceiling exceeded twice in a row is a real regression.
+    for _attempt in range(2):
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-m", "benchmarks.run", "--scale", "tiny", "--json", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        elapsed = time.perf_counter() - started
+        if result.returncode == 0:
+            break
     assert result.returncode == 0, result.stdout + result.stderr
     payload = json.loads(out.read_text(encoding="utf-8"))
     assert payload["scale"] == "tiny"

@@ -144,7 +144,9 @@ def test_samples_writes_a_summary_and_the_sheets(tmp_path: Path) -> None:
     for part in ("つむぎあいシート A票", "つむぎあいシート B票", "つむぎあいシート C票", "取扱注意"):
         assert part in pages
     attendees = out / "見本_出席者名簿（守秘義務の確認欄つき）.pdf"
-    listed = subprocess.run(["pdftotext", str(attendees), "-"], capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        ["pdftotext", str(attendees), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "守秘義務の確認" in listed
     assert (out / "見本_会議の案内.pdf").exists()
     assert (out / "見本_支援共有・行動連携計画シート.pdf").exists()

@@ -17,6 +17,7 @@ from jusou_desktop.demo import DemoSummary, create_demo_database, generate_passp
 from jusou_desktop.domain.consent import lead_should_be_coordinator
 from jusou_desktop.domain.errors import JusouError, RuleViolation, ValidationError
 from jusou_desktop.domain.kana import is_kana
+from jusou_desktop.domain.meetings import ActionStatus, Holding, MeetingState, MeetingType, check_can_hold
 from jusou_desktop.domain.model import (
     AgencyField,
     Business,
@@ -27,7 +28,6 @@ from jusou_desktop.domain.model import (
     Operation,
     age_on,
 )
-from jusou_desktop.domain.meetings import ActionStatus, Holding, MeetingState, MeetingType, check_can_hold
 from jusou_desktop.domain.passphrase import assess
 from jusou_desktop.domain.referral import ReferralState, read_answer
 from jusou_desktop.domain.sheets import AnswerAction

@@ -50,7 +50,7 @@ def test_every_section_is_reachable_and_japanese(window: MainWindow) -> None:
     for section in SECTIONS:
         window.show_section(section)
         assert window.sections.currentIndex() == SECTIONS.index(section)
-    window.show_section("会議")
+    window.show_section("支援プラン")
     assert "準備中" in _visible_texts(window)
     assert "データベース: case.jusou" in window._file_label.text()
     assert "相談 太郎" in window._user_label.text()
@@ -213,6 +213,32 @@ def test_a_referral_started_from_a_case_survives_the_lock(qtbot: QtBot, window: 
     case_file.links_tab.load()
     assert case_file.links_tab.referrals.rowCount() == 1
     assert reopened.save()
+
+
+def test_minutes_being_typed_are_kept_across_the_lock(qtbot: QtBot, window: MainWindow) -> None:
+    """Meeting minutes are records: the lock saves them, and the meeting reopens after unlock."""
+    from jusou_desktop.domain.meetings import Holding, Meeting, MeetingType, Reason
+
+    assert window.session is not None
+    db = window.session.db
+    case = next(r for r in db.cases.rows() if r.name == "山本 太郎")
+    meeting_id = db.meetings.create(Meeting(MeetingType.SUPPORT, Holding.AD_HOC, dt.date(2024, 7, 9)))
+    db.meetings.add_case(meeting_id, case.id, Reason.SHARING)
+    window.show_section("会議")
+    widget = window.meetings.open_meeting(meeting_id)
+    widget.shared_view.setFocus()
+    type_text(qtbot, widget.shared_view, "母の通院の付き添いが負担になっている")
+    assert widget.has_unsaved_changes()
+    window.lock()
+    assert window.is_locked()
+    assert window.meetings.widgets() == []
+    type_text(qtbot, window.lock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=5000)
+    [reopened] = window.meetings.widgets()
+    assert reopened.meeting_id == meeting_id
+    [item] = db.meetings.get(meeting_id).agenda
+    assert item.shared_view == "母の通院の付き添いが負担になっている"
 
 
 def test_qt_standard_texts_are_japanese(qtbot: QtBot) -> None:

@@ -37,7 +37,6 @@ from jusou_desktop.store.database import Database
 APP_TITLE = "重層支援デスクトップ"
 SECTIONS = ("ケース", "つなぎ", "会議", "支援プラン", "関係機関", "地域資源", "実績・出力", "設定")
 _PLANNED = {
-    "会議": "重層的支援会議・支援会議の計画、行動連携の記録と印刷",
     "支援プラン": "支援プランの版管理、支援決定、モニタリング、終結・中断",
     "地域資源": "参加支援につなぐ地域資源の一覧と、つながった人の記録",
     "実績・出力": "年度ごとの実績（Excel）、ケース台帳の書き出しと取り込み",
@@ -128,7 +127,9 @@ class MainWindow(QMainWindow):
         self.addAction(self.lock_action)
         self._reopen_after_unlock: list[CaseId] = []
         self._reopen_referrals: list[ReferralId] = []
+        self._reopen_meetings: list[int] = []
         self.referrals: Any = None
+        self.meetings: Any = None
         self.case_tabs: QTabWidget | None = None
         self.case_list: CaseListView | None = None
         self.resize(1280, 800)
@@ -209,6 +210,13 @@ class MainWindow(QMainWindow):
             section_widget.open_case.connect(lambda case_id: self.open_case(CaseId(case_id)))
             self.referrals = section_widget
             return section_widget
+        if section == "会議":
+            from jusou_desktop.gui.meetings import MeetingsSection
+
+            meetings = MeetingsSection(self.session)
+            meetings.open_case.connect(lambda case_id: self.open_case(CaseId(case_id)))
+            self.meetings = meetings
+            return meetings
         if section == "関係機関":
             from jusou_desktop.gui.agencies import AgencyDirectory
 
@@ -226,6 +234,9 @@ class MainWindow(QMainWindow):
             settings_tabs.addTab(SettingsPage(self), "基本")
             templates = SheetTemplatesPage(self.session.db, self.session.user_name)
             settings_tabs.addTab(templates, "つなぎシートの様式")
+            from jusou_desktop.gui.meeting_settings import MeetingSettingsPage
+
+            settings_tabs.addTab(MeetingSettingsPage(self.session.db), "会議")
             self.sheet_templates = templates
             return settings_tabs
         return placeholder(section)
@@ -314,7 +325,12 @@ class MainWindow(QMainWindow):
                 self._reopen_referrals.append(widget.referral_id)
             else:
                 self._reopen_after_unlock.append(widget.case_id)
-        for tabs in (self.case_tabs, self.referrals):
+        meeting_widgets = self.meetings.widgets() if self.meetings is not None else []
+        for meeting in meeting_widgets:  # minutes are records, not drafts: keep them by saving
+            if meeting.has_unsaved_changes() and not meeting.save_all():
+                return  # the refusal was shown; stay unlocked with the input intact
+        self._reopen_meetings = [w.meeting_id for w in meeting_widgets]
+        for tabs in (self.case_tabs, self.referrals, self.meetings):
             while tabs is not None and tabs.count() > 1:
                 closing: Any = tabs.widget(1)
                 tabs.removeTab(1)
@@ -361,6 +377,11 @@ class MainWindow(QMainWindow):
             for referral_id in self._reopen_referrals:
                 self.referrals.open_referral(referral_id, "always")
         self._reopen_referrals = []
+        if self.meetings is not None:
+            self.meetings.refresh()
+            for meeting_id in self._reopen_meetings:
+                self.meetings.open_meeting(meeting_id)
+        self._reopen_meetings = []
         self.inactivity.activate(QApplication.instance() or self)
         self._update_status()
 

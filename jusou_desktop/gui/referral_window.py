@@ -8,11 +8,10 @@ referral is opened again.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -43,7 +42,7 @@ from jusou_desktop.gui.case_file_common import (
     store_call,
     wareki,
 )
-from jusou_desktop.gui.progress import Progress, run_with_progress
+from jusou_desktop.gui.pdf_save import save_pdf
 from jusou_desktop.gui.session import Session
 from jusou_desktop.gui.sheet_form import SheetForm
 from jusou_desktop.store.cases import CaseFilter
@@ -502,32 +501,10 @@ class ReferralWidget(QWidget):
 
 
 def write_pdf(parent: QWidget, document: Any, file_name: str) -> None:
-    """Ask where to save, write off the GUI thread with 中止, then offer to open the file."""
+    """A referral sheet or blank form, saved where the user chooses."""
     from jusou_desktop.reports.sheet_pdf import write_sheet_pdf
 
-    dest = messages.choose_save_path(parent, "PDFの保存先", Path.home() / file_name, "PDF (*.pdf)")
-    if dest is None:
-        return
-    if dest.suffix.lower() != ".pdf":
-        dest = dest.with_name(dest.name + ".pdf")
-
-    def work(progress: Progress) -> Path:
-        write_sheet_pdf(document, dest, cancelled=progress.cancelled, progress=progress.report)
-        return dest
-
-    def done(path: Any) -> None:
-        if messages.ask(parent, f"PDFを保存しました。\n{path}\n開きますか？", yes="開く", no="閉じる"):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-    def failed(exc: BaseException) -> None:
-        from jusou_desktop.reports.pdf_common import Cancelled
-
-        if isinstance(exc, Cancelled):
-            messages.inform(parent, "PDFの作成を中止しました。ファイルは作られていません。")
-        else:
-            messages.show_error(parent, exc)
-
-    run_with_progress(parent, "PDFを作成しています…", work, done, failed)
+    save_pdf(parent, write_sheet_pdf, document, file_name)
 
 
 class AcceptDialog(QDialog):
