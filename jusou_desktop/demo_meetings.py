@@ -173,12 +173,13 @@ def add_meetings(db: Database, rng: random.Random, today: dt.date) -> int:
         past = meeting.on < today
         # The coordinator puts the cases that need this meeting first (oldest need first).
         due = [n for n in db.meetings.open_needs() if n.since <= meeting.on]
-        items = []
+        items: list[tuple[CaseRow, Reason]] = []
         for need in due:
-            case = by_id.get(need.case_id)
-            fits = case is not None and case.consent_state is ConsentState.GIVEN
-            if fits and case not in [c for c, _ in items] and len(items) < db.meetings.agenda_limit():
-                items.append((case, need.reason))
+            found = by_id.get(need.case_id)
+            if found is None or found.consent_state is not ConsentState.GIVEN:
+                continue
+            if found not in [c for c, _ in items] and len(items) < db.meetings.agenda_limit():
+                items.append((found, need.reason))
         if not items:
             picked = rng.sample(with_consent, min(2, len(with_consent)))
             items = [(case, reasons[(i + meeting_id) % len(reasons)]) for i, case in enumerate(picked)]
