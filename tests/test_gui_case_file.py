@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QTableWidget, QWidg
 from pytestqt.qtbot import QtBot
 
 from jusou_desktop.domain.ids import AgencyId, CaseId, StaffId
+from jusou_desktop.domain.meetings import Action, Attendee, Holding, Meeting, MeetingType, Reason
 from jusou_desktop.domain.model import (
     Agency,
     AgencyField,
     Business,
     CaseStatus,
+    Consent,
     ConsentState,
     Note,
     NoteKind,
@@ -661,3 +663,25 @@ def test_a_draft_of_an_existing_note_goes_back_to_that_note(qtbot: QtBot, office
     click(qtbot, tab.save_button)
     assert [n.body for n in office.db.notes.for_case(office.case_id)] == ["訪問した。本人は不在。"]
     assert office.db.notes.get(note_id).body == "訪問した。本人は不在。"
+
+
+def test_ending_needs_a_jusou_meeting_until_one_is_held(qtbot: QtBot, office: Office) -> None:
+    """「終結の判断を会議にかける」: the case shows 会議が必要です until a 重層的支援会議 decides it."""
+    db = office.db
+    db.cases.record_consent(office.case_id, Consent(ConsentState.GIVEN, dt.date(2024, 4, 2)))
+    widget = open_file(qtbot, office)
+    widget.tabs.setCurrentWidget(widget.links_tab)
+    messages.set_next_answers(True)
+    click(qtbot, widget.links_tab.need_buttons[Reason.ENDING])
+    assert "会議が必要です（終結判断）" in widget.header.text()
+    assert widget.links_tab.needs.rowCount() == 1
+    meeting_id = db.meetings.create(Meeting(MeetingType.JUSOU, Holding.AD_HOC, dt.date.today()))
+    db.meetings.add_case(meeting_id, office.case_id, Reason.ENDING)
+    attendee = db.meetings.invite(meeting_id, Attendee("相談 一郎", "つむぎ町社会福祉協議会"))
+    db.meetings.set_attendance(attendee, True)
+    db.meetings.add_action(meeting_id, office.case_id, Action(attendee, "相談 一郎", "終結を本人に伝える"))
+    db.meetings.hold(meeting_id)
+    widget.links_tab.load()
+    widget._reload()
+    assert widget.links_tab.needs.rowCount() == 0
+    assert "会議が必要です" not in widget.header.text()

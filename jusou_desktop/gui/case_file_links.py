@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from jusou_desktop.domain.ids import CaseId, TaskId
+from jusou_desktop.domain.meetings import Reason
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_file_common import (
     fill_table,
@@ -59,9 +60,24 @@ class LinksTab(QWidget):
         tb.addWidget(self.add_task_button)
         tb.addWidget(self.complete_button)
         tl.addLayout(tb)
-        request_box = QGroupBox("会議の開催依頼")
+        request_box = QGroupBox("会議の開催依頼・重層的支援会議が必要な時機")
         ql = QVBoxLayout(request_box)
         ql.addWidget(self.requests)
+        self.needs = make_table(("必要になった日", "理由", "きっかけ"), stretch=2)
+        ql.addWidget(self.needs)
+        nb = QHBoxLayout()
+        nb.addStretch(1)
+        self.need_buttons: dict[Reason, QPushButton] = {}
+        for reason, text in (
+            (Reason.ENDING, "終結の判断を会議にかける"),
+            (Reason.SUSPENSION, "中断の決定を会議にかける"),
+        ):
+            button = QPushButton(text)
+            button.setToolTip("重層的支援会議でこの理由の検討が開かれるまで「会議が必要です」と表示されます")
+            button.clicked.connect(lambda _c=False, r=reason: self.raise_need(r))
+            self.need_buttons[reason] = button
+            nb.addWidget(button)
+        ql.addLayout(nb)
         layout = QVBoxLayout(self)
         layout.addWidget(referral_box, 2)
         layout.addWidget(task_box, 2)
@@ -111,6 +127,23 @@ class LinksTab(QWidget):
             [int(t.id) for t in tasks],
         )
         fill_table(self.requests, [[wareki(m.requested_on), m.kind, m.purpose, m.state] for m in requests])
+        _ok, needs = store_call(self, lambda: db.meetings.open_needs(self.case_id))
+        fill_table(self.needs, [[wareki(n.since), n.reason.value, n.source] for n in needs or []])
+
+    def raise_need(self, reason: Reason) -> None:
+        """Ending and suspension are decided by a 重層的支援会議: ask for one (the reminder shows until it is held)."""
+        if not messages.ask(self, f"「{reason.value}」のための重層的支援会議が必要として記録しますか？"):
+            return
+        today = self.session.today()
+        ok, _ = store_call(
+            self,
+            lambda: self.session.db.meetings.raise_need(
+                self.case_id, reason, since=today, source=f"{self.session.author_label}が記録"
+            ),
+        )
+        if ok:
+            self.load()
+            self.saved.emit()
 
     def _open_referral(self) -> None:
         row = selected_row(self.referrals)
