@@ -467,3 +467,25 @@ def test_one_agencys_open_actions_print_for_handing_over(
     assert "週に一度電話する" in text
     assert "つむぎ町地域包括支援センター" in text
     assert "山田" not in text
+
+
+@pytest.mark.usefixtures("quiet_messages")
+def test_an_action_can_be_corrected_and_removed(qtbot: QtBot, office: Session) -> None:
+    db = office.db
+    case_id = _case(db, "山田 花子", ConsentState.REFUSED)
+    meeting_id = db.meetings.create(Meeting(MeetingType.SUPPORT, Holding.AD_HOC, TODAY))
+    db.meetings.add_case(meeting_id, case_id, Reason.SHARING)
+    who = db.meetings.invite(meeting_id, Attendee("相談 一郎", "地域包括支援センター"))
+    db.meetings.add_action(meeting_id, case_id, Action(who, "相談 一郎", "電話する", due_on=TODAY))
+    widget = _section(qtbot, office).open_meeting(meeting_id)
+    assert widget is not None
+    widget.action_table.selectRow(0)
+    messages.set_next_texts("週に一度電話して様子を聞く")
+    widget.buttons["内容を直す…"].click()
+    [item] = db.meetings.get(meeting_id).agenda
+    assert [a.what for a in item.actions] == ["週に一度電話して様子を聞く"]
+    widget.action_table.selectRow(0)
+    messages.set_next_answers(True)
+    widget.buttons["役割を削除"].click()
+    [item] = db.meetings.get(meeting_id).agenda
+    assert item.actions == ()

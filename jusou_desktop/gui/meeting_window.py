@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -309,7 +310,14 @@ class MeetingWidget(QWidget):
             ("何を", self.action_what),
             ("いつまで", row_of(self.action_has_due, self.action_due, 1)),
         )
-        add = button_row((("役割を追加", self.add_action),), self.buttons)
+        add = button_row(
+            (
+                ("役割を追加", self.add_action),
+                ("内容を直す…", self.edit_action),
+                ("役割を削除", self.remove_action),
+            ),
+            self.buttons,
+        )
         column(right, (self.action_table, 1), self.unassigned, adding, add)
         page.addWidget(left)
         page.addWidget(right)
@@ -357,7 +365,7 @@ class MeetingWidget(QWidget):
         self.agenda_buttons["ケースを開く"].setEnabled(True)
         for text in ("保存", "開催済にする", "中止…"):
             self.buttons[text].setEnabled(planned)
-        for text in ("記録を保存", "役割を追加"):
+        for text in ("記録を保存", "役割を追加", "内容を直す…", "役割を削除"):
             self.buttons[text].setEnabled(meeting.state is not MeetingState.CANCELLED)
 
     def _load_basics(self) -> None:
@@ -671,6 +679,36 @@ class MeetingWidget(QWidget):
             self.action_what.clear()
             self.action_what.setFocus()
         return ok
+
+    def _selected_action(self) -> Action | None:
+        row = selected_row(self.action_table)
+        item = self.agenda_item(self._minutes_case)
+        if row is None or item is None or row >= len(item.actions):
+            messages.inform(self, "役割を一覧から選んでください。")
+            return None
+        return item.actions[row]
+
+    def edit_action(self) -> bool:
+        """Correct what an action says (who and status change through their own steps)."""
+        action = self._selected_action()
+        if action is None:
+            return False
+        what = messages.ask_text(self, f"{action.who} の役割（何をするか）", initial=action.what)
+        if what is None:
+            return False
+        changed = replace(action, what=what.strip())
+        return self._call(lambda: self.session.db.meetings.update_action(changed))
+
+    def remove_action(self) -> bool:
+        action = self._selected_action()
+        if action is None or action.id is None:
+            return False
+        if not messages.ask(
+            self, f"{action.who}:「{action.what}」を削除しますか？", yes="削除する", no="やめる"
+        ):
+            return False
+        action_id = action.id
+        return self._call(lambda: self.session.db.meetings.remove_action(action_id))
 
     def hold(self) -> bool:
         """開催済: the store refuses (and says why) while pledges or someone's role are missing."""
