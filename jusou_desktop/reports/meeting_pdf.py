@@ -36,7 +36,6 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreakIfNotEmpty,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -65,10 +64,10 @@ from jusou_desktop.reports.pdf_common import (
     CancelledCheck,
     PageDecor,
     ProgressCallback,
-    markup,
     para,
     pdf_bytes,
     styles,
+    text_pieces,
     write_pdf,
 )
 
@@ -106,7 +105,6 @@ _HALF_W = (CONTENT_WIDTH - 2 * _LABEL_W) / 2
 _GRID_COLS = (_LABEL_W, _HALF_W, _LABEL_W, _HALF_W)
 _FULL_W = CONTENT_WIDTH - _LABEL_W
 _PAD_X, _PAD_TOP, _PAD_BOTTOM = 4.0, 5.0, 3.0
-_CHUNK_LINES = 6  # long text is cut into pieces of this many lines (rows that can break pages)
 _KEEP_TOGETHER_UP_TO = 0.4 * FRAME_HEIGHT  # shorter blocks never break over a page
 _SECTION_GAP = 2.5 * mm
 
@@ -270,26 +268,6 @@ def _more() -> _More:
     )
 
 
-def _pieces(text: str, style: ParagraphStyle, width: float, first_min_height: float = 0.0) -> list[Paragraph]:
-    """The text as Paragraph pieces of a few lines each, cut at line boundaries."""
-    chunk = _CHUNK_LINES * style.leading
-    rest = Paragraph(markup(text), style)
-    pieces: list[Paragraph] = []
-    height = max(chunk, first_min_height)
-    while True:
-        _, h = rest.wrap(width, height)
-        if h <= height + 0.01:
-            pieces.append(rest)
-            return pieces
-        split = rest.split(width, height)
-        if len(split) < 2:
-            pieces.append(rest)
-            return pieces
-        pieces.append(split[0])
-        rest = split[1]
-        height = chunk
-
-
 def _base_style(extra: Sequence[tuple[Any, ...]]) -> TableStyle:
     return TableStyle(
         [
@@ -368,7 +346,7 @@ class _Grid:
             self.cells(label, [para(empty, st.small)] if empty else [Spacer(1, blank_height)])
             return
         label_h = label_cell.wrap(_LABEL_W - 2 * _PAD_X, FRAME_HEIGHT)[1]
-        pieces = _pieces(text, style or st.body, _FULL_W - 2 * _PAD_X, label_h)
+        pieces = text_pieces(text, style or st.body, _FULL_W - 2 * _PAD_X, label_h)
         first = self._start()
         for i, piece in enumerate(pieces):
             self.rows.append([label_cell if i == 0 else "", piece, "", ""])
@@ -401,7 +379,7 @@ class _Grid:
 
     def wide(self, text: str, style: ParagraphStyle | None = None) -> None:
         """Text across the whole width (no label), several rows when long."""
-        pieces = _pieces(text, style or styles().body, CONTENT_WIDTH - 2 * _PAD_X)
+        pieces = text_pieces(text, style or styles().body, CONTENT_WIDTH - 2 * _PAD_X)
         first = self._start()
         for piece in pieces:
             self.rows.append([piece, "", "", ""])
@@ -802,9 +780,9 @@ def _plan_table(
     for action in item.actions:
         if action.attendee_id is not None:
             assigned.add(action.attendee_id)
-        what: list[Flowable] = list(_pieces(action.what, more.cell, what_w))
+        what: list[Flowable] = list(text_pieces(action.what, more.cell, what_w))
         if action.result.strip():
-            what += _pieces(f"→ 結果：{action.result}", more.cell_small, what_w)
+            what += text_pieces(f"→ 結果：{action.result}", more.cell_small, what_w)
         due = format_wareki(action.due_on) if action.due_on else "未定"
         add(_who(action, people), what, [para(due, more.cell)], _status(action, today))
     if meeting.state is MeetingState.PLANNED:

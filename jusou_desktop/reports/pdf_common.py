@@ -167,6 +167,36 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(markup(text), style)
 
 
+CHUNK_LINES = 6
+"""Long text is cut into pieces of this many lines: table rows that can break across pages."""
+
+
+def text_pieces(
+    text: str, style: ParagraphStyle, width: float, first_min_height: float = 0.0
+) -> list[Paragraph]:
+    """The text as Paragraph pieces of a few lines each, cut at line boundaries, nothing lost.
+
+    A table row cannot split across pages, so a long text in one cell would be clipped; as
+    several rows of a few lines each it flows onto the next page.
+    """
+    chunk = CHUNK_LINES * style.leading
+    rest = Paragraph(markup(text), style)
+    pieces: list[Paragraph] = []
+    height = max(chunk, first_min_height)
+    while True:
+        _, h = rest.wrap(width, height)
+        if h <= height + 0.01:
+            pieces.append(rest)
+            return pieces
+        split = rest.split(width, height)
+        if len(split) < 2:
+            pieces.append(rest)
+            return pieces
+        pieces.append(split[0])
+        rest = split[1]
+        height = chunk
+
+
 # ---- page frame -------------------------------------------------------------------------------
 
 

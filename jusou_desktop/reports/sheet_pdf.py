@@ -54,6 +54,7 @@ from jusou_desktop.reports.pdf_common import (
     para,
     pdf_bytes,
     styles,
+    text_pieces,
     write_pdf,
 )
 
@@ -79,7 +80,6 @@ _VALUE_W = (CONTENT_WIDTH - 2 * LABEL_WIDTH) / 2  # a half field's value cell
 _FULL_VALUE_W = CONTENT_WIDTH - LABEL_WIDTH
 _COLS = (LABEL_WIDTH, _VALUE_W, LABEL_WIDTH, _VALUE_W)
 _PAD_X, _PAD_TOP, _PAD_BOTTOM = 4.0, 5.0, 3.0
-_CHUNK_LINES = 6  # long text is cut into pieces of this many lines (rows that can break pages)
 _WRITING_LINE = 6.5 * mm  # ruled line spacing on blank forms
 _TEXT_BOX_H = 7 * mm  # minimum writing height of a blank text value
 _KEEP_TOGETHER_UP_TO = 0.4 * FRAME_HEIGHT  # shorter sections never break over a page
@@ -331,33 +331,12 @@ def _full_field(grid: _Grid, f: Field, value: Any, doc: SheetDocument) -> None:
     width = _FULL_VALUE_W
     if f.type is FieldType.LONG_TEXT and not doc.blank and not is_empty(f, value):
         label_h = sum(p.wrap(LABEL_WIDTH - 2 * _PAD_X, FRAME_HEIGHT)[1] for p in label)
-        pieces: list[Any] = _long_text_pieces(str(value), width - 2 * _PAD_X, label_h)
+        pieces: list[Any] = text_pieces(str(value), styles().body, width - 2 * _PAD_X, label_h)
         if f.signature:
             pieces.append(_signature_block(width - 2 * _PAD_X))
         grid.full(label, pieces, label_valign="TOP" if len(pieces) > 1 else "MIDDLE")
         return
     grid.full(label, [_value(f, value, doc, width)])
-
-
-def _long_text_pieces(text: str, width: float, first_min_height: float) -> list[Any]:
-    """The text as Paragraph pieces of a few lines each, cut at line boundaries."""
-    st = styles()
-    chunk = _CHUNK_LINES * st.body.leading
-    rest: Paragraph = Paragraph(markup(text), st.body)
-    pieces: list[Any] = []
-    height = max(chunk, first_min_height)
-    while True:
-        _, h = rest.wrap(width, height)
-        if h <= height + 0.01:
-            pieces.append(rest)
-            return pieces
-        split = rest.split(width, height)
-        if len(split) < 2:
-            pieces.append(rest)
-            return pieces
-        pieces.append(split[0])
-        rest = split[1]
-        height = chunk
 
 
 def _value(f: Field, value: Any, doc: SheetDocument, width: float) -> list[Flowable]:
