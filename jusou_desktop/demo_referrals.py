@@ -12,7 +12,7 @@ from typing import Any
 
 from jusou_desktop.domain.ids import CaseId, ReferralId
 from jusou_desktop.domain.model import AgencyField, Business, CaseRow, CaseStatus
-from jusou_desktop.domain.sheets import AnswerAction, Binding, SheetTemplate, prefill
+from jusou_desktop.domain.sheets import AnswerAction, Binding, SheetTemplate, case_bindings, prefill
 from jusou_desktop.store.database import Database
 
 _HISTORY = (
@@ -57,17 +57,9 @@ def _sheet_values(
     }
     if case is not None:
         full = db.cases.get(case.id)
-        person = full.principal
-        known |= {
-            Binding.PERSON_NAME: person.name,
-            Binding.PERSON_KANA: person.kana,
-            Binding.BIRTH_DATE: person.birth_date,
-            Binding.SEX: person.sex.value,
-            Binding.ADDRESS: person.address,
-            Binding.PHONE: person.phone,
-            Binding.MAIN_COMPLAINT: full.summary or "生活全般の困りごとについて相談があった。",
-            Binding.CONSENT: full.consent_state.value == "あり",
-        }
+        known |= case_bindings(full)
+        known[Binding.MAIN_COMPLAINT] = full.summary or "生活全般の困りごとについて相談があった。"
+        known[Binding.CONSENT] = full.consent_state.value == "あり"
     values = prefill(template, known)
     texts = {
         "history": _pick(rng, _HISTORY, 3),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from jusou_desktop.domain.ids import CaseId, ReferralId
@@ -31,6 +30,7 @@ from jusou_desktop.gui.meeting_window import AddCaseDialog, AttendeeDialog, Meet
 from jusou_desktop.gui.meetings import MeetingsSection, NewMeetingDialog, PlaceDialog, SeriesDialog
 from jusou_desktop.gui.session import Session
 from jusou_desktop.store.database import Database
+from tests.qt_dialogs import when_modal
 from tests.qt_typing import type_text
 
 TODAY = dt.date(2024, 6, 3)  # a Monday
@@ -95,26 +95,6 @@ def _section(qtbot: QtBot, office: Session) -> MeetingsSection:
     return section
 
 
-def _when_modal(action: Callable[[QWidget], None]) -> list[BaseException]:
-    """Act on the next modal dialog once it is shown; a failed check closes it and is kept."""
-    errors: list[BaseException] = []
-
-    def act() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, act)
-            return
-        try:
-            action(dialog)
-        except BaseException as exc:
-            errors.append(exc)
-            if isinstance(dialog, QDialog):
-                dialog.reject()
-
-    QTimer.singleShot(0, act)
-    return errors
-
-
 def _ok(buttons: QDialogButtonBox) -> None:
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok is not None
@@ -133,7 +113,7 @@ def _invite(qtbot: QtBot, widget: MeetingWidget, kind: AttendeeKind, name: str =
             type_text(qtbot, dialog.affiliation, role)
         _ok(dialog.buttons)
 
-    errors = _when_modal(fill)
+    errors = when_modal(fill)
     widget.attendee_buttons["出席者を追加…"].click()
     assert not errors
 
@@ -173,7 +153,7 @@ def test_a_c_sheet_request_becomes_a_held_support_meeting(qtbot: QtBot, office: 
         _ok(dialog.buttons)
 
     overview.requests.selectRow(0)
-    errors = _when_modal(new_meeting)
+    errors = when_modal(new_meeting)
     overview.request_buttons["会議に組み込む…"].click()
     assert not errors
     widget = section.currentWidget()
@@ -276,7 +256,7 @@ def test_a_case_without_consent_is_refused_on_a_jusou_meeting(qtbot: QtBot, offi
         type_text(qtbot, dialog.purpose, "プランの評価")
         _ok(dialog.buttons)
 
-    errors = _when_modal(jusou)
+    errors = when_modal(jusou)
     section.overview.buttons["新しい会議…"].click()
     assert not errors
     widget = section.currentWidget()
@@ -294,7 +274,7 @@ def test_a_case_without_consent_is_refused_on_a_jusou_meeting(qtbot: QtBot, offi
         assert dialog.isVisible()  # the refusal keeps the dialog open to choose another case
         dialog.reject()
 
-    errors = _when_modal(refused)
+    errors = when_modal(refused)
     widget.agenda_buttons["ケースを追加…"].click()
     assert not errors
     assert "守秘義務のかかる支援会議で検討してください" in messages.shown[-1]
@@ -338,7 +318,7 @@ def test_regular_series_fill_the_calendar(qtbot: QtBot, office: Session) -> None
         assert "8月は休会" in dialog.preview.text()
         _ok(dialog.buttons)
 
-    errors = _when_modal(second_tuesday)
+    errors = when_modal(second_tuesday)
     section.overview.buttons["定例の予定…"].click()
     assert not errors
     assert "回の会議を予定に入れました" in messages.shown[-1]
@@ -376,7 +356,7 @@ def test_a_mandatory_timing_goes_on_a_planned_meeting_and_typed_minutes_are_kept
         _ok(dialog.buttons)
 
     needs.selectRow(0)
-    errors = _when_modal(existing)
+    errors = when_modal(existing)
     section.overview.need_buttons["会議に組み込む…"].click()
     assert not errors
     widget = section.currentWidget()

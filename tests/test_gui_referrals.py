@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from jusou_desktop.domain.ids import TemplateId
@@ -20,6 +18,7 @@ from jusou_desktop.gui.referral_list import NewReferralDialog, ReferralSection
 from jusou_desktop.gui.referral_window import AcceptDialog, ReferralWidget
 from jusou_desktop.gui.session import Session
 from jusou_desktop.store.database import Database
+from tests.qt_dialogs import when_modal
 from tests.qt_typing import type_text
 
 TODAY = dt.date(2024, 6, 3)
@@ -41,30 +40,6 @@ def _section(qtbot: QtBot, office: Session) -> ReferralSection:
     return section
 
 
-def _when_modal(action: Callable[[QWidget], None]) -> list[BaseException]:
-    """Act on the next modal dialog once it is shown (as a user would click in it).
-
-    A failed check inside the dialog closes it (so the test cannot hang) and is kept in the
-    returned list, which the caller asserts empty.
-    """
-    errors: list[BaseException] = []
-
-    def act() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, act)
-            return
-        try:
-            action(dialog)
-        except BaseException as exc:
-            errors.append(exc)
-            if isinstance(dialog, QDialog):
-                dialog.reject()
-
-    QTimer.singleShot(0, act)
-    return errors
-
-
 def _new_referral(qtbot: QtBot, section: ReferralSection, template_key: str) -> ReferralWidget:
     def choose(dialog: QWidget) -> None:
         assert isinstance(dialog, NewReferralDialog)
@@ -75,7 +50,7 @@ def _new_referral(qtbot: QtBot, section: ReferralSection, template_key: str) -> 
                 combo.setCurrentIndex(index)
         dialog.accept()
 
-    errors = _when_modal(choose)
+    errors = when_modal(choose)
     section.list.new_referral()
     assert not errors
     widget = section.currentWidget()
@@ -131,7 +106,7 @@ def test_draft_send_accept_answer_and_print(qtbot: QtBot, office: Session, tmp_p
         assert dialog.table.item(0, 5).text() == "フリガナ・生年月日が一致"
         dialog.link_button.click()
 
-    errors = _when_modal(link)
+    errors = when_modal(link)
     widget.buttons["accept"].click()
     assert not errors
     assert widget.referral.state is ReferralState.ACCEPTED
@@ -190,7 +165,7 @@ def test_accept_as_a_new_case_and_withdraw_another(qtbot: QtBot, office: Session
         assert dialog.table.rowCount() == 0
         dialog.new_button.click()
 
-    errors = _when_modal(new_case)
+    errors = when_modal(new_case)
     widget.buttons["accept"].click()
     assert not errors
     assert widget.referral.state is ReferralState.ACCEPTED
@@ -231,7 +206,7 @@ def test_blank_form_printing_and_filters(qtbot: QtBot, office: Session, tmp_path
     target = tmp_path / "記入用.pdf"
     messages.set_next_save_paths(target)
     messages.set_next_answers(False)
-    _when_modal(lambda dialog: dialog.accept() if isinstance(dialog, QDialog) else None)
+    when_modal(lambda dialog: dialog.accept() if isinstance(dialog, QDialog) else None)
     section.list.print_blank()
     qtbot.waitUntil(target.exists, timeout=15_000)
     assert "令和" in subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True).stdout

@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from jusou_desktop.domain.errors import ValidationError
+from jusou_desktop.domain.model import Case, ConsentState
 from jusou_desktop.domain.wareki import format_wareki, parse_date
 
 
@@ -747,6 +748,23 @@ def bound_date(template: SheetTemplate, values: Mapping[str, Any], binding: Bind
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+def case_bindings(case: Case) -> dict[Binding, Any]:
+    """What an open case already says about its 本人, for pre-filling a sheet about it."""
+    person = case.principal
+    known: dict[Binding, Any] = {
+        Binding.PERSON_NAME: person.name,
+        Binding.PERSON_KANA: person.kana,
+        Binding.BIRTH_DATE: person.birth_date,
+        Binding.SEX: person.sex.value,
+        Binding.ADDRESS: person.address,
+        Binding.PHONE: person.phone,
+        Binding.MAIN_COMPLAINT: case.summary,
+    }
+    if case.consent_state in (ConsentState.GIVEN, ConsentState.REFUSED):
+        known[Binding.CONSENT] = case.consent_state is ConsentState.GIVEN
+    return known
 
 
 def prefill(template: SheetTemplate, known: Mapping[Binding, Any]) -> dict[str, Any]:

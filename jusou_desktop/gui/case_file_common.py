@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from jusou_desktop.domain.errors import JusouError
-from jusou_desktop.domain.model import age_on
+from jusou_desktop.domain.model import Agency, age_on
 from jusou_desktop.domain.wareki import format_wareki
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.widgets import DateField
@@ -171,6 +171,18 @@ def selected_row(table: QTableWidget) -> int | None:
 def row_data(table: QTableWidget, row: int) -> object:
     item = table.item(row, 0)
     return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+
+def fill_agency_filter(combo: QComboBox, agencies: Sequence[Agency], all_label: str) -> None:
+    """Refill a filter combo with 「すべて」 and the agencies, keeping the choice and emitting nothing."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(all_label, None)
+    for agency in agencies:
+        combo.addItem(agency.name, agency.id)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)
 
 
 def fit_dialog_width(dialog: QWidget, characters: int = 32) -> None:

@@ -41,6 +41,7 @@ from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_file_common import (
     date_field,
     enum_combo,
+    fill_agency_filter,
     fill_table,
     fit_dialog_width,
     hint_label,
@@ -636,14 +637,7 @@ class ActionsPage(QWidget):
         self.overdue_only.toggled.connect(lambda _c: self.refresh())
 
     def _fill_agencies(self) -> None:
-        current = self.agency.currentData()
-        self.agency.blockSignals(True)
-        self.agency.clear()
-        self.agency.addItem(ALL, None)
-        for agency in self.session.db.agencies.list():
-            self.agency.addItem(agency.name, agency.id)
-        self.agency.setCurrentIndex(max(0, self.agency.findData(current)))
-        self.agency.blockSignals(False)
+        fill_agency_filter(self.agency, self.session.db.agencies.list(), ALL)
 
     def refresh(self) -> None:
         self._fill_agencies()

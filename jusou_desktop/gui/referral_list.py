@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 from jusou_desktop.domain.errors import JusouError
 from jusou_desktop.domain.ids import AgencyId, CaseId, ReferralId, TemplateId
 from jusou_desktop.domain.referral import ReferralState
-from jusou_desktop.domain.sheets import Binding, prefill
+from jusou_desktop.domain.sheets import Binding, case_bindings, prefill
 from jusou_desktop.domain.wareki import fiscal_year_bounds, fiscal_year_of
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_file_common import (
     date_field,
+    fill_agency_filter,
     fill_table,
     fit_dialog_width,
     hint_label,
@@ -142,14 +143,7 @@ class ReferralListView(QWidget):
         return self._today or self.session.today()
 
     def fill_agencies(self) -> None:
-        current = self.agency.currentData()
-        self.agency.blockSignals(True)
-        self.agency.clear()
-        self.agency.addItem(ALL, None)
-        for agency in self.session.db.agencies.list():
-            self.agency.addItem(agency.name, agency.id)
-        self.agency.setCurrentIndex(max(0, self.agency.findData(current)))
-        self.agency.blockSignals(False)
+        fill_agency_filter(self.agency, self.session.db.agencies.list(), ALL)
 
     def current_filter(self) -> ReferralFilter:
         state = self.state.currentData()
@@ -262,19 +256,7 @@ def starting_values(session: Session, template_id: TemplateId, case_id: CaseId |
     if session.user_name:
         known[Binding.SOURCE_STAFF] = {"name": session.user_name, "id": session.staff_id}
     if case_id is not None:
-        case = db.cases.get(case_id)
-        person = case.principal
-        known |= {
-            Binding.PERSON_NAME: person.name,
-            Binding.PERSON_KANA: person.kana,
-            Binding.BIRTH_DATE: person.birth_date,
-            Binding.SEX: person.sex.value,
-            Binding.ADDRESS: person.address,
-            Binding.PHONE: person.phone,
-            Binding.MAIN_COMPLAINT: case.summary,
-        }
-        if case.consent is not None and case.consent.state.value in ("あり", "なし"):
-            known[Binding.CONSENT] = case.consent.state.value == "あり"
+        known |= case_bindings(db.cases.get(case_id))
     return prefill(template, known)
 
 
