@@ -19,6 +19,7 @@ from itertools import cycle, islice
 from pathlib import Path
 
 from jusou_desktop.demo_meetings import add_meetings
+from jusou_desktop.demo_plans import draft_plans, settle_plans
 from jusou_desktop.demo_referrals import add_referrals
 from jusou_desktop.domain.consent import MeetingKind, lead_should_be_coordinator, meeting_kind_for
 from jusou_desktop.domain.errors import RuleViolation, ValidationError
@@ -1060,7 +1061,11 @@ def populate(db: Database, *, seed: int = 2024, today: dt.date | None = None) ->
         for plan in plans:
             _create_case(db, rng, plan, directory, names, today)
         referrals = add_referrals(db, rng, today)  # their answers add 経過記録 too
+        coordinator = next(a for a in db.agencies.list() if a.business is B.COLLABORATION)
+        by = db.staff.list(coordinator.id)[0].name
+        drafted = draft_plans(db, rng, today, by)  # put forward: their meetings are needed
         meetings = add_meetings(db, rng, today)
+        settle_plans(db, rng, today, drafted, by)
         notes = db.notes.count()
     return DemoSummary(
         cases=len(plans),

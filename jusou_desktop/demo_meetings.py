@@ -172,7 +172,11 @@ def add_meetings(db: Database, rng: random.Random, today: dt.date) -> int:
         meeting = db.meetings.get(meeting_id)
         past = meeting.on < today
         # The coordinator puts the cases that need this meeting first (oldest need first).
-        due = [n for n in db.meetings.open_needs() if n.since <= meeting.on]
+        # Decisions to end or suspend are taken first, then the oldest evaluations.
+        due = sorted(
+            (n for n in db.meetings.open_needs() if n.since <= meeting.on),
+            key=lambda n: (n.reason not in (Reason.ENDING, Reason.SUSPENSION), n.since),
+        )
         items: list[tuple[CaseRow, Reason]] = []
         for need in due:
             found = by_id.get(need.case_id)

@@ -29,6 +29,7 @@ from jusou_desktop.domain.model import (
     age_on,
 )
 from jusou_desktop.domain.passphrase import assess
+from jusou_desktop.domain.plans import PlanState
 from jusou_desktop.domain.referral import ReferralState, read_answer
 from jusou_desktop.domain.sheets import AnswerAction
 from jusou_desktop.domain.status import is_allowed
@@ -178,6 +179,23 @@ def test_meetings_of_both_kinds_with_actions_in_every_state(demo_db: Database) -
     assert demo_db.meetings.resource_gaps()
     assert demo_db.meeting_requests.open_requests()  # a C票 request waits to be planned
     assert 0 < len(demo_db.meetings.open_needs()) < 10
+
+
+def test_plans_in_every_confirmation_state_a_replan_an_ending_and_a_suspension(demo_db: Database) -> None:
+    rows = demo_db.plans.rows()
+    states = {r.plan.state for r in rows}
+    assert {
+        PlanState.DRAFT,
+        PlanState.AWAITING_DECISION,
+        PlanState.AWAITING_APPROVAL,
+        PlanState.CONFIRMED,
+    } <= states
+    confirmed = [p for r in rows for p in demo_db.plans.versions(r.case_id) if p.state is PlanState.CONFIRMED]
+    assert any(p.decision is not None for p in confirmed)
+    assert any(p.approval is not None for p in confirmed)
+    assert any(r.plan.number >= 1 for r in rows)  # a 再プラン
+    endings = {e.kind.value for r in demo_db.cases.rows(limit=1000) for e in demo_db.plans.endings(r.id)}
+    assert endings == {"終結", "中断"}
 
 
 def test_people_are_fictional_and_plausible(cases: list[Case]) -> None:

@@ -105,6 +105,7 @@ class Database:
         from jusou_desktop.store.drafts import DraftRepository
         from jusou_desktop.store.meetings import MeetingRepository
         from jusou_desktop.store.notes import NoteRepository
+        from jusou_desktop.store.plans import PlanRepository
         from jusou_desktop.store.referrals import MeetingRequestRepository, ReferralRepository, TaskRepository
         from jusou_desktop.store.settings import SettingsRepository
         from jusou_desktop.store.sheets import TemplateRepository
@@ -120,6 +121,7 @@ class Database:
         self.tasks = TaskRepository(self)
         self.meeting_requests = MeetingRequestRepository(self)
         self.meetings = MeetingRepository(self)
+        self.plans = PlanRepository(self)
 
     # ---- opening -------------------------------------------------------------------------
 
