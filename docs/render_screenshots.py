@@ -115,6 +115,13 @@ def main() -> int:
         window.show_section("関係機関")
         grab(window, "05_agencies")
         window.show_section("支援プラン")
+        grab(window, "17_plans")
+        plans = window.plans
+        first = next(r for r in db.plans.rows() if r.plan.number >= 1)
+        editor = plans.open_case_plans(first.case_id, first.plan.id)
+        grab(window, "18_plan_editor")
+        plans.close_tab(plans.indexOf(editor))
+        window.show_section("地域資源")
         grab(window, "06_placeholder")
         window.show_section("設定")
         grab(window, "07_settings")

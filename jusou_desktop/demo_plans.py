@@ -138,18 +138,21 @@ def settle_plans(db: Database, rng: random.Random, today: dt.date, plan_ids: lis
             )
             next_on = plan.monitoring_on + dt.timedelta(days=60)
             db.plans.add_monitoring(Monitoring(plan.id, plan.monitoring_on, by, progress, next_on=next_on))
-    if confirmed:  # a re-plan: a goal reached, a new one in the person's words
-        first = confirmed[0]
-        replan_id = db.plans.start_replan(first.case_id, on=today - dt.timedelta(days=5), by=by)
+    ended = _end_one(db, confirmed, today, by)
+    for plan in confirmed:  # a re-plan: a goal reached, a new one in the person's words
+        if plan.case_id == ended:
+            continue
+        replan_id = db.plans.start_replan(plan.case_id, on=today - dt.timedelta(days=5), by=by)
         draft = db.plans.get(replan_id)
         db.plans.save(replace(draft, goals=(*draft.goals[1:], "「地区のサロンに自分で通いたい」")))
         db.plans.put_forward(replan_id, on=today - dt.timedelta(days=5))
-    _end_one(db, confirmed, today, by)
+        break
     _suspend_decided(db, by)
 
 
-def _end_one(db: Database, confirmed: list[PlanVersion], today: dt.date, by: str) -> None:
-    for plan in confirmed[1:]:
+def _end_one(db: Database, confirmed: list[PlanVersion], today: dt.date, by: str) -> CaseId | None:
+    """Close the first case whose 終結判断 meeting has been held; returns it."""
+    for plan in confirmed:
         deciding = [
             row.id
             for row in db.meetings.rows(types=(MeetingType.JUSOU,), states=(MeetingState.HELD,))
@@ -174,7 +177,8 @@ def _end_one(db: Database, confirmed: list[PlanVersion], today: dt.date, by: str
             follow_up="3か月後に包括から様子を聞く",
         )
         db.plans.end_case(plan.case_id, evaluation, by=by)
-        return
+        return plan.case_id
+    return None
 
 
 def prepare_suspension(db: Database, today: dt.date, by: str, avoid: list[int]) -> None:

@@ -72,9 +72,40 @@ def _meeting_papers(db: Database, outdir: Path, today: dt.date) -> list[Path]:
     return written
 
 
+def _plan_papers(db: Database, outdir: Path, today: dt.date) -> list[Path]:
+    """A plan in both print styles, the comparison of a re-plan, and an evaluation sheet."""
+    from jusou_desktop.reports import plan_pdf
+    from jusou_desktop.reports.plan_print import plan_document
+
+    rows = db.plans.rows()
+    replanned = next((r for r in rows if r.plan.number >= 1 and r.plan.id is not None), None)
+    ended = next(
+        (e for r in db.cases.rows(limit=10_000) for e in db.plans.endings(r.id) if e.evaluation), None
+    )
+    written = []
+    if replanned is not None and replanned.plan.id is not None:
+        document = plan_document(db, replanned.plan.id, today)
+        for name, writer in (
+            ("見本_支援プラン.pdf", plan_pdf.write_plan_pdf),
+            ("見本_プラン兼事業等利用申込書.pdf", plan_pdf.write_application_style_pdf),
+            ("見本_支援プラン_変更点の比較.pdf", plan_pdf.write_comparison_pdf),
+        ):
+            writer(document, outdir / name)
+            written.append(outdir / name)
+    if ended is not None:
+        current = db.plans.current(ended.case_id)
+        if current is not None and current.id is not None:
+            plan_pdf.write_evaluation_pdf(
+                plan_document(db, current.id, today), outdir / "見本_評価シート.pdf"
+            )
+            written.append(outdir / "見本_評価シート.pdf")
+    return written
+
+
 _WRITERS: tuple[tuple[str, SampleWriter], ...] = (
     ("つなぎシート", _referral_sheets),
     ("会議", _meeting_papers),
+    ("支援プラン", _plan_papers),
 )
 
 

@@ -150,6 +150,13 @@ def test_samples_writes_a_summary_and_the_sheets(tmp_path: Path) -> None:
     assert "守秘義務の確認" in listed
     assert (out / "見本_会議の案内.pdf").exists()
     assert (out / "見本_支援共有・行動連携計画シート.pdf").exists()
+    for name in (
+        "見本_支援プラン.pdf",
+        "見本_プラン兼事業等利用申込書.pdf",
+        "見本_支援プラン_変更点の比較.pdf",
+        "見本_評価シート.pdf",
+    ):
+        assert (out / name).exists(), name
     blanks = list(out.glob("見本_記入用_*.pdf"))
     assert len(blanks) == 6  # every shipped template, answer sheet included
     for pdf in [*filled, *blanks]:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from jusou_desktop.domain.model import CaseStatus, ConsentState, HouseholdMember, Person
+from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_list import NewCaseDialog
 from jusou_desktop.gui.main_window import SECTIONS, MainWindow
 from jusou_desktop.store.database import Database
@@ -50,7 +51,7 @@ def test_every_section_is_reachable_and_japanese(window: MainWindow) -> None:
     for section in SECTIONS:
         window.show_section(section)
         assert window.sections.currentIndex() == SECTIONS.index(section)
-    window.show_section("支援プラン")
+    window.show_section("地域資源")
     assert "準備中" in _visible_texts(window)
     assert "データベース: case.jusou" in window._file_label.text()
     assert "相談 太郎" in window._user_label.text()
@@ -239,6 +240,28 @@ def test_minutes_being_typed_are_kept_across_the_lock(qtbot: QtBot, window: Main
     assert reopened.meeting_id == meeting_id
     [item] = db.meetings.get(meeting_id).agenda
     assert item.shared_view == "母の通院の付き添いが負担になっている"
+
+
+def test_a_plan_being_written_is_kept_across_the_lock(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.session is not None
+    db = window.session.db
+    case = next(r for r in db.cases.rows() if r.name == "山本 太郎")
+    window.show_section("支援プラン")
+    messages.set_next_answers(True)  # 「初回のプランを作りますか？」
+    editor = window.plans.open_case_plans(case.id)
+    assert editor is not None
+    editor.goals.setFocus()
+    type_text(qtbot, editor.goals, "「母と一緒に家で暮らしたい」")
+    assert editor.has_unsaved_changes()
+    window.lock()
+    assert window.plans.widgets() == []
+    type_text(qtbot, window.lock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=5000)
+    [reopened] = window.plans.widgets()
+    assert reopened.case_id == case.id
+    [plan] = db.plans.versions(case.id)
+    assert plan.goals == ("「母と一緒に家で暮らしたい」",)
 
 
 def test_qt_standard_texts_are_japanese(qtbot: QtBot) -> None:

@@ -307,7 +307,8 @@ def monitoring_due(plan: PlanVersion, records: Sequence[Monitoring], today: dt.d
         return None
     due = plan.monitoring_on
     for record in sorted(records, key=lambda r: r.on):
-        if due is not None and record.on >= due - dt.timedelta(days=14):
+        # A record without a next date leaves nothing due until a later record sets one.
+        if due is None or record.on >= due - dt.timedelta(days=14):
             due = record.next_on
     return due if due is not None and due <= today else None
 
@@ -355,7 +356,8 @@ def check_end(
     plan: PlanVersion, evaluation: Evaluation, meetings: Sequence[DecidingMeeting]
 ) -> DecidingMeeting:
     """終結: an evaluation of every goal, the main supporter from now on, and a meeting that decided it."""
-    missing = [g for g in plan.goals if g not in {a.goal for a in evaluation.attainments}]
+    evaluated = {a.goal for a in evaluation.attainments}
+    missing = [g for g in plan.goals if g.strip() and g not in evaluated]
     if missing:
         raise ValidationError(f"目標ごとの達成度を評価してください: {'、'.join(missing)}", "attainments")
     if not evaluation.main_supporter.strip():

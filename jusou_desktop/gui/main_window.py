@@ -37,7 +37,6 @@ from jusou_desktop.store.database import Database
 APP_TITLE = "重層支援デスクトップ"
 SECTIONS = ("ケース", "つなぎ", "会議", "支援プラン", "関係機関", "地域資源", "実績・出力", "設定")
 _PLANNED = {
-    "支援プラン": "支援プランの版管理、支援決定、モニタリング、終結・中断",
     "地域資源": "参加支援につなぐ地域資源の一覧と、つながった人の記録",
     "実績・出力": "年度ごとの実績（Excel）、ケース台帳の書き出しと取り込み",
 }
@@ -128,8 +127,10 @@ class MainWindow(QMainWindow):
         self._reopen_after_unlock: list[CaseId] = []
         self._reopen_referrals: list[ReferralId] = []
         self._reopen_meetings: list[int] = []
+        self._reopen_plans: list[tuple[CaseId, int | None]] = []
         self.referrals: Any = None
         self.meetings: Any = None
+        self.plans: Any = None
         self.case_tabs: QTabWidget | None = None
         self.case_list: CaseListView | None = None
         self.resize(1280, 800)
@@ -165,6 +166,8 @@ class MainWindow(QMainWindow):
     def _build_workspace(self) -> None:
         assert self.session is not None
         self.referrals = None
+        self.meetings = None
+        self.plans = None
         old = self.workspace.layout()
         if old is not None:
             QWidget().setLayout(old)  # reparent the old layout so it is deleted
@@ -217,6 +220,15 @@ class MainWindow(QMainWindow):
             meetings.open_case.connect(lambda case_id: self.open_case(CaseId(case_id)))
             self.meetings = meetings
             return meetings
+        if section == "支援プラン":
+            from jusou_desktop.gui.plans import PlansSection
+
+            plans = PlansSection(self.session)
+            plans.open_case.connect(lambda case_id: self.open_case(CaseId(case_id)))
+            if self.meetings is not None:  # a plan put forward raises a meeting need
+                plans.changed.connect(self.meetings.refresh)
+            self.plans = plans
+            return plans
         if section == "関係機関":
             from jusou_desktop.gui.agencies import AgencyDirectory
 
@@ -326,11 +338,13 @@ class MainWindow(QMainWindow):
             else:
                 self._reopen_after_unlock.append(widget.case_id)
         meeting_widgets = self.meetings.widgets() if self.meetings is not None else []
-        for meeting in meeting_widgets:  # minutes are records, not drafts: keep them by saving
-            if meeting.has_unsaved_changes() and not meeting.save_all():
+        plan_widgets = self.plans.widgets() if self.plans is not None else []
+        for record in [*meeting_widgets, *plan_widgets]:  # minutes and plans are records: keep them by saving
+            if record.has_unsaved_changes() and not record.save_all():
                 return  # the refusal was shown; stay unlocked with the input intact
         self._reopen_meetings = [w.meeting_id for w in meeting_widgets]
-        for tabs in (self.case_tabs, self.referrals, self.meetings):
+        self._reopen_plans = [(w.case_id, w.plan_id) for w in plan_widgets]
+        for tabs in (self.case_tabs, self.referrals, self.meetings, self.plans):
             while tabs is not None and tabs.count() > 1:
                 closing: Any = tabs.widget(1)
                 tabs.removeTab(1)
@@ -382,6 +396,11 @@ class MainWindow(QMainWindow):
             for meeting_id in self._reopen_meetings:
                 self.meetings.open_meeting(meeting_id)
         self._reopen_meetings = []
+        if self.plans is not None:
+            self.plans.refresh()
+            for case_id, plan_id in self._reopen_plans:
+                self.plans.open_case_plans(case_id, plan_id)
+        self._reopen_plans = []
         self.inactivity.activate(QApplication.instance() or self)
         self._update_status()
 
