@@ -430,6 +430,10 @@ def test_ending_needs_a_deciding_meeting_and_suspension_needs_contact_attempts(
 
 def _end_properly(dialog: QWidget) -> None:
     assert isinstance(dialog, EndDialog)
+    _ok(dialog.buttons)  # no attainment chosen yet: refused, the dialog stays
+    assert messages.shown[-1].startswith("達成度を選んでください")
+    for _goal, attainment, _comment in dialog.rows:
+        attainment.setCurrentIndex(attainment.findText("達成"))
     dialog.main_supporter.setCurrentText("つむぎ町地域包括支援センター")
     dialog.follow_up_needed.setChecked(True)
     dialog.follow_up.setText("3か月後に電話で様子を聞く")

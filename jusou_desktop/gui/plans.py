@@ -324,7 +324,9 @@ class EndDialog(StepDialog):
         self.on = date_field(session.today())
         self.by = line("評価した人", session.user_name)
         grid, self.rows = goal_grid(
-            ("本人の目標", "達成度", "ひとこと"), plan.goals, lambda: (enum_combo(list(Attainment)), line())
+            ("本人の目標", "達成度", "ひとこと"),
+            plan.goals,
+            lambda: (enum_combo(list(Attainment), empty="（選んでください）"), line()),
         )
         self.main_supporter = QComboBox()
         self.main_supporter.setEditable(True)
@@ -349,6 +351,10 @@ class EndDialog(StepDialog):
         )
 
     def _accept(self) -> None:
+        unrated = [g for g, c, _t in self.rows if c.currentData() is None]
+        if unrated:  # attainment is the evaluator's judgement: never a default
+            messages.inform(self, f"達成度を選んでください: {'、'.join(unrated)}")
+            return
         evaluation = Evaluation(
             on=self.on.date(),
             by=self.by.text().strip(),
