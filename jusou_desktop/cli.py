@@ -143,6 +143,36 @@ def cmd_samples(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from jusou_desktop.domain.ledger_import import ImportKind
+    from jusou_desktop.reports.excel_import import guess_header_row, read_sheet
+
+    kind = ImportKind.CASES if args.what == "ledger" else ImportKind.AGENCIES
+    header_row = args.header_row or guess_header_row(args.file, args.sheet, kind)
+    with open_database(args.path, ask_passphrase(), args.take_over) as db:
+        preview = db.imports.preview(kind, args.file, args.sheet, reader=read_sheet, header_row=header_row)
+        print(preview.describe())
+        # apply() refuses (exit 1, "取り込めません…") if there is any problem; with --dry-run it
+        # writes every row and rolls back, so the database is never changed.
+        result = db.imports.apply(kind, preview, by=args.by, dry_run=args.dry_run)
+    print(result.describe())
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """実績 for a fiscal year (by its starting Western year: 令和6年度 = 2024); no personal data."""
+    from jusou_desktop.domain.wareki import format_fiscal_year
+    from jusou_desktop.reports.jisseki_xlsx import write_jisseki_xlsx
+
+    if not 2000 <= args.year <= 2100:
+        raise ValidationError(f"年度は西暦の開始年で指定してください（令和6年度なら 2024）: {args.year}")
+    with open_database(args.path, ask_passphrase(), args.take_over) as db:
+        data = db.jisseki.data(args.year)
+    write_jisseki_xlsx(data, args.out, template=args.template)  # a template error is a JusouError
+    print(f"{format_fiscal_year(args.year)}の実績を書き出しました: {args.out}")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     return _run_gui(getattr(args, "path", None), None)
 
@@ -197,6 +227,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     samples = add("samples", cmd_samples, "デモデータから、作成できる帳票・出力の見本をすべて書き出します")
     samples.add_argument("outdir", type=Path, metavar="OUTDIR")
+
+    export = add("export", cmd_export, "町へ報告する実績（年度・月別、個人情報なし）をExcelに書き出します")
+    what = export.add_subparsers(dest="what", metavar="種類", required=True, parser_class=_JapaneseParser)
+    jisseki = what.add_parser("jisseki", help="年度の実績", description="年度の実績（4月〜3月）")
+    jisseki.add_argument("path", type=Path, metavar="DB")
+    jisseki.add_argument("--year", type=int, required=True, help="年度の開始年（西暦。令和6年度なら 2024）")
+    jisseki.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="書き出すファイル")
+    jisseki.add_argument("--template", type=Path, help="町で書式を整えたテンプレート（省略すると同梱のもの）")
+    jisseki.add_argument(
+        "--take-over", action="store_true", help="使用中の印（ロック）が残っていても引き継いで開きます"
+    )
+
+    imp = add(
+        "import", cmd_import, "Excelの一覧（.xlsx）を取り込みます（問題が1件でもあれば何も書き込みません）"
+    )
+    kinds = imp.add_subparsers(dest="what", metavar="種類", required=True, parser_class=_JapaneseParser)
+    for name, help_text in (
+        ("ledger", "ケース台帳を取り込みます"),
+        ("agencies", "関係機関の一覧を取り込みます"),
+    ):
+        one = kinds.add_parser(name, help=help_text, description=help_text)
+        one.add_argument("file", type=Path, metavar="FILE.xlsx")
+        one.add_argument("path", type=Path, metavar="DB")
+        one.add_argument("--sheet", help="取り込むシートの名前（省略すると最初のシート）")
+        one.add_argument("--header-row", type=int, help="見出しの行番号（省略すると自動で探します）")
+        one.add_argument(
+            "--dry-run", action="store_true", help="確認だけして、データベースには書き込みません"
+        )
+        one.add_argument("--by", default="", help="取り込んだ人の名前（状態の履歴に残ります）")
+        one.add_argument(
+            "--take-over", action="store_true", help="使用中の印（ロック）が残っていても引き継いで開きます"
+        )
     return parser
 
 

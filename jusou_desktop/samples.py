@@ -102,10 +102,30 @@ def _plan_papers(db: Database, outdir: Path, today: dt.date) -> list[Path]:
     return written
 
 
+def _excel_files(db: Database, outdir: Path, today: dt.date) -> list[Path]:
+    """The 実績 workbook of this 年度 (no personal data) and a case ledger (取扱注意)."""
+    from jusou_desktop.reports.jisseki_xlsx import write_jisseki_xlsx
+    from jusou_desktop.reports.ledger_xlsx import write_case_ledger_xlsx
+
+    year = fiscal_year_of(today)
+    jisseki = outdir / f"見本_実績_{format_fiscal_year(year)}.xlsx"
+    write_jisseki_xlsx(db.jisseki.data(year), jisseki, printed_on=today)
+    ledger = outdir / "見本_ケース台帳.xlsx"
+    write_case_ledger_xlsx(
+        db.cases.rows(limit=100_000),
+        ledger,
+        town=db.settings.town_name(),
+        printed_on=today,
+        filter_text="すべてのケース",
+    )
+    return [jisseki, ledger]
+
+
 _WRITERS: tuple[tuple[str, SampleWriter], ...] = (
     ("つなぎシート", _referral_sheets),
     ("会議", _meeting_papers),
     ("支援プラン", _plan_papers),
+    ("Excel", _excel_files),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from jusou_desktop.domain.model import Person
 from jusou_desktop.store.database import Database
 from tests.conftest import PASSPHRASE
 
@@ -190,3 +192,75 @@ def test_unexpected_error_is_an_apology_with_a_scrubbed_log(tmp_path: Path) -> N
     assert "ValueError" in log
     assert "山田花子" not in log
     assert "090" not in log
+
+
+def _ledger(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ケース番号", "氏名", "フリガナ", "生年月日", "受付日", "相談経路"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_import_ledger_dry_run_then_for_real(db_path: Path, tmp_path: Path) -> None:
+    good = _ledger(
+        tmp_path / "台帳.xlsx",
+        [["2023-0007", "取込 一郎", "トリコミ イチロウ", "昭和30年4月1日", "令和5年6月1日", "本人から"]],
+    )
+    env = {"JUSOU_PASSPHRASE": PASSPHRASE}
+    rehearsal = run("import", "ledger", str(good), str(db_path), "--dry-run", env=env)
+    assert rehearsal.returncode == 0, rehearsal.stderr
+    with Database.open(db_path, PASSPHRASE) as db:
+        assert db.cases.count() == 0  # a rehearsal changes nothing
+    done = run("import", "ledger", str(good), str(db_path), env=env)
+    assert done.returncode == 0, done.stderr
+    with Database.open(db_path, PASSPHRASE) as db:
+        assert [r.number for r in db.cases.rows()] == ["2023-0007"]
+    bad = _ledger(tmp_path / "誤り.xlsx", [["", "誤り 次郎", "", "", "令和6年13月1日", ""]])
+    refused = run("import", "ledger", str(bad), str(db_path), env=env)
+    assert refused.returncode == 1
+    assert "取り込めません" in refused.stderr
+    assert "日付として読めません" in refused.stdout
+    with Database.open(db_path, PASSPHRASE) as db:
+        assert db.cases.count() == 1
+
+
+def test_export_jisseki_for_a_fiscal_year(db_path: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    with Database.open(db_path, PASSPHRASE) as db:
+        db.cases.create(Person(name="架空 一"), opened_on=dt.date(2024, 4, 1))
+        db.cases.create(Person(name="架空 二"), opened_on=dt.date(2025, 4, 1))  # next 年度
+    out = tmp_path / "実績.xlsx"
+    result = run(
+        "export",
+        "jisseki",
+        str(db_path),
+        "--year",
+        "2024",
+        "--out",
+        str(out),
+        env={"JUSOU_PASSPHRASE": PASSPHRASE},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "令和6年度" in result.stdout
+    book = load_workbook(out)
+    values = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c is not None]
+    assert "架空 一" not in values  # no personal data
+    bad = run(
+        "export",
+        "jisseki",
+        str(db_path),
+        "--year",
+        "6",
+        "--out",
+        str(out),
+        env={"JUSOU_PASSPHRASE": PASSPHRASE},
+    )
+    assert bad.returncode == 1
+    assert "2024" in bad.stderr

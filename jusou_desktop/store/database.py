@@ -103,6 +103,8 @@ class Database:
         from jusou_desktop.store.agencies import AgencyRepository, StaffRepository
         from jusou_desktop.store.cases import CaseRepository
         from jusou_desktop.store.drafts import DraftRepository
+        from jusou_desktop.store.imports import ImportRepository
+        from jusou_desktop.store.jisseki import JissekiRepository
         from jusou_desktop.store.meetings import MeetingRepository
         from jusou_desktop.store.notes import NoteRepository
         from jusou_desktop.store.plans import PlanRepository
@@ -120,8 +122,10 @@ class Database:
         self.referrals = ReferralRepository(self)
         self.tasks = TaskRepository(self)
         self.meeting_requests = MeetingRequestRepository(self)
+        self.imports = ImportRepository(self)
         self.meetings = MeetingRepository(self)
         self.plans = PlanRepository(self)
+        self.jisseki = JissekiRepository(self)
 
     # ---- opening -------------------------------------------------------------------------
 
