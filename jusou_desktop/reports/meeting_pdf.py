@@ -54,16 +54,20 @@ from jusou_desktop.domain.meetings import (
 from jusou_desktop.domain.model import ConsentState
 from jusou_desktop.domain.wareki import format_wareki
 from jusou_desktop.reports.pdf_common import (
+    CELL_PAD_BOTTOM,
+    CELL_PAD_TOP,
+    CELL_PAD_X,
     CONTENT_WIDTH,
     FONT_NAME,
     FRAME_HEIGHT,
     GRID_COLOR,
     LABEL_SHADE,
-    SECTION_SHADE,
     Cancelled,
     CancelledCheck,
     PageDecor,
     ProgressCallback,
+    bar_commands,
+    grid_style,
     para,
     pdf_bytes,
     styles,
@@ -104,7 +108,7 @@ _LABEL_W = 34 * mm
 _HALF_W = (CONTENT_WIDTH - 2 * _LABEL_W) / 2
 _GRID_COLS = (_LABEL_W, _HALF_W, _LABEL_W, _HALF_W)
 _FULL_W = CONTENT_WIDTH - _LABEL_W
-_PAD_X, _PAD_TOP, _PAD_BOTTOM = 4.0, 5.0, 3.0
+_PAD_X, _PAD_TOP, _PAD_BOTTOM = CELL_PAD_X, CELL_PAD_TOP, CELL_PAD_BOTTOM
 _KEEP_TOGETHER_UP_TO = 0.4 * FRAME_HEIGHT  # shorter blocks never break over a page
 _SECTION_GAP = 2.5 * mm
 
@@ -268,31 +272,6 @@ def _more() -> _More:
     )
 
 
-def _base_style(extra: Sequence[tuple[Any, ...]]) -> TableStyle:
-    return TableStyle(
-        [
-            ("FONT", (0, 0), (-1, -1), FONT_NAME, 10),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), _PAD_X),
-            ("RIGHTPADDING", (0, 0), (-1, -1), _PAD_X),
-            ("TOPPADDING", (0, 0), (-1, -1), _PAD_TOP),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), _PAD_BOTTOM),
-            *extra,
-            ("BOX", (0, 0), (-1, -1), 0.9, GRID_COLOR),
-        ]
-    )
-
-
-def _bar_cmds(row: int = 0) -> list[tuple[Any, ...]]:
-    return [
-        ("SPAN", (0, row), (-1, row)),
-        ("BACKGROUND", (0, row), (-1, row), SECTION_SHADE),
-        ("TOPPADDING", (0, row), (-1, row), 4),
-        ("BOTTOMPADDING", (0, row), (-1, row), 3),
-        ("LINEBELOW", (0, row), (-1, row), 0.8, GRID_COLOR),
-    ]
-
-
 class _Grid:
     """One section: a shaded title bar over rows of label | value (| label | value)."""
 
@@ -302,7 +281,7 @@ class _Grid:
         self.titled = bool(title)
         if title:
             self.rows.append([para(title, styles().section), "", "", ""])
-            self.cmds += _bar_cmds()
+            self.cmds += bar_commands()
 
     def _start(self) -> int:
         r = len(self.rows)
@@ -392,7 +371,7 @@ class _Grid:
 
     def table(self) -> Table:
         table = Table(self.rows, colWidths=_GRID_COLS, repeatRows=1 if self.titled else 0, splitByRow=1)
-        table.setStyle(_base_style(self.cmds))
+        table.setStyle(grid_style(self.cmds))
         return table
 
 
@@ -750,7 +729,7 @@ def _plan_table(
         [para(h, more.head) for h in ("誰が（出席者）", "何を", "いつまで", "状況")],
     ]
     cmds: list[tuple[Any, ...]] = [
-        *_bar_cmds(),
+        *bar_commands(),
         ("BACKGROUND", (0, 1), (-1, 1), LABEL_SHADE),
         ("LINEBELOW", (0, 1), (-1, 1), 0.6, GRID_COLOR),
         ("LINEAFTER", (0, 1), (2, 1), 0.5, GRID_COLOR),
@@ -796,7 +775,7 @@ def _plan_table(
         )
         cmds.append(("SPAN", (0, 2), (-1, 2)))
     table = Table(rows, colWidths=_PLAN_COLS, repeatRows=2, splitByRow=1)
-    table.setStyle(_base_style(cmds))
+    table.setStyle(grid_style(cmds))
     return table
 
 
@@ -845,7 +824,7 @@ def _roster(meeting: Meeting) -> Table:
     if not meeting.attendees:
         rows.append([para("出席者が登録されていません。", st.small), "", "", "", ""])
     cmds: list[tuple[Any, ...]] = [
-        *_bar_cmds(),
+        *bar_commands(),
         ("BACKGROUND", (0, 1), (-1, 1), LABEL_SHADE),
         ("INNERGRID", (0, 1), (-1, -1), 0.5, GRID_COLOR),
         ("LINEBELOW", (0, 1), (-1, 1), 0.6, GRID_COLOR),
@@ -855,7 +834,7 @@ def _roster(meeting: Meeting) -> Table:
     if not meeting.attendees:
         cmds.append(("SPAN", (0, 2), (-1, 2)))
     table = Table(rows, colWidths=_ROSTER_COLS, repeatRows=2, splitByRow=1)
-    table.setStyle(_base_style(cmds))
+    table.setStyle(grid_style(cmds))
     return table
 
 

@@ -39,7 +39,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, TableStyle
 
 from jusou_desktop.domain.wareki import format_wareki
 from jusou_desktop.shipped import shipped_dir
@@ -195,6 +195,36 @@ def text_pieces(
         pieces.append(split[0])
         rest = split[1]
         height = chunk
+
+
+CELL_PAD_X, CELL_PAD_TOP, CELL_PAD_BOTTOM = 4.0, 5.0, 3.0
+
+
+def grid_style(extra: Sequence[tuple[Any, ...]]) -> TableStyle:
+    """The house table: 10pt IPAex, padded cells, the given commands, and a heavier outer box."""
+    return TableStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), FONT_NAME, 10),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
+            ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_TOP),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_BOTTOM),
+            *extra,
+            ("BOX", (0, 0), (-1, -1), 0.9, GRID_COLOR),
+        ]
+    )
+
+
+def bar_commands(row: int = 0) -> list[tuple[Any, ...]]:
+    """A shaded section title bar across ``row``."""
+    return [
+        ("SPAN", (0, row), (-1, row)),
+        ("BACKGROUND", (0, row), (-1, row), SECTION_SHADE),
+        ("TOPPADDING", (0, row), (-1, row), 4),
+        ("BOTTOMPADDING", (0, row), (-1, row), 3),
+        ("LINEBELOW", (0, row), (-1, row), 0.8, GRID_COLOR),
+    ]
 
 
 # ---- page frame -------------------------------------------------------------------------------

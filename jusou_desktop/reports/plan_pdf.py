@@ -38,7 +38,6 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreakIfNotEmpty,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -57,20 +56,24 @@ from jusou_desktop.domain.plans import (
 )
 from jusou_desktop.domain.wareki import format_wareki
 from jusou_desktop.reports.pdf_common import (
+    CELL_PAD_BOTTOM,
+    CELL_PAD_TOP,
+    CELL_PAD_X,
     CONTENT_WIDTH,
     FONT_NAME,
     FRAME_HEIGHT,
     GRID_COLOR,
     LABEL_SHADE,
-    SECTION_SHADE,
     Cancelled,
     CancelledCheck,
     PageDecor,
     ProgressCallback,
-    markup,
+    bar_commands,
+    grid_style,
     para,
     pdf_bytes,
     styles,
+    text_pieces,
     write_pdf,
 )
 
@@ -110,9 +113,8 @@ LABEL_WIDTH = 30 * mm
 _HALF_W = (CONTENT_WIDTH - 2 * LABEL_WIDTH) / 2
 _GRID_COLS = (LABEL_WIDTH, _HALF_W, LABEL_WIDTH, _HALF_W)
 _FULL_W = CONTENT_WIDTH - LABEL_WIDTH
-_PAD_X, _PAD_TOP, _PAD_BOTTOM = 4.0, 5.0, 3.0
+_PAD_X, _PAD_TOP, _PAD_BOTTOM = CELL_PAD_X, CELL_PAD_TOP, CELL_PAD_BOTTOM
 _HANG = 4.0  # room for a 「。」 hanging at the end of a line (Japanese line breaking)
-_CHUNK_LINES = 6  # long text is cut into pieces of this many lines (rows that can break pages)
 _KEEP_TOGETHER_UP_TO = 0.4 * FRAME_HEIGHT  # shorter blocks never break over a page
 _SECTION_GAP = 3 * mm
 
@@ -343,51 +345,6 @@ def _check(cancelled: CancelledCheck | None) -> None:
         raise Cancelled()
 
 
-def _pieces(text: str, style: ParagraphStyle, width: float, first_min_height: float = 0.0) -> list[Paragraph]:
-    """The text as Paragraph pieces of a few lines each, cut at line boundaries."""
-    chunk = _CHUNK_LINES * style.leading
-    rest = Paragraph(markup(text), style)
-    pieces: list[Paragraph] = []
-    height = max(chunk, first_min_height)
-    while True:
-        _, h = rest.wrap(width, height)
-        if h <= height + 0.01:
-            pieces.append(rest)
-            return pieces
-        split = rest.split(width, height)
-        if len(split) < 2:
-            pieces.append(rest)
-            return pieces
-        pieces.append(split[0])
-        rest = split[1]
-        height = chunk
-
-
-def _base_style(extra: Sequence[tuple[Any, ...]]) -> TableStyle:
-    return TableStyle(
-        [
-            ("FONT", (0, 0), (-1, -1), FONT_NAME, 10),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), _PAD_X),
-            ("RIGHTPADDING", (0, 0), (-1, -1), _PAD_X),
-            ("TOPPADDING", (0, 0), (-1, -1), _PAD_TOP),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), _PAD_BOTTOM),
-            *extra,
-            ("BOX", (0, 0), (-1, -1), 0.9, GRID_COLOR),
-        ]
-    )
-
-
-def _bar_cmds(row: int = 0) -> list[tuple[Any, ...]]:
-    return [
-        ("SPAN", (0, row), (-1, row)),
-        ("BACKGROUND", (0, row), (-1, row), SECTION_SHADE),
-        ("TOPPADDING", (0, row), (-1, row), 4),
-        ("BOTTOMPADDING", (0, row), (-1, row), 3),
-        ("LINEBELOW", (0, row), (-1, row), 0.8, GRID_COLOR),
-    ]
-
-
 class _Grid:
     """One section: a shaded title bar over rows of label | value (| label | value)."""
 
@@ -397,7 +354,7 @@ class _Grid:
         self.titled = bool(title)
         if title:
             self.rows.append([para(title, styles().section), "", "", ""])
-            self.cmds += _bar_cmds()
+            self.cmds += bar_commands()
 
     def _start(self) -> int:
         r = len(self.rows)
@@ -431,7 +388,7 @@ class _Grid:
             self.cells(label, [para(empty, st.small)] if empty else [Spacer(1, blank_height)])
             return
         label_h = label_cell.wrap(LABEL_WIDTH - 2 * _PAD_X, FRAME_HEIGHT)[1]
-        pieces = _pieces(text, style or st.body, _FULL_W - 2 * _PAD_X - _HANG, label_h)
+        pieces = text_pieces(text, style or st.body, _FULL_W - 2 * _PAD_X - _HANG, label_h)
         first = self._start()
         for i, piece in enumerate(pieces):
             self.rows.append([label_cell if i == 0 else "", piece, "", ""])
@@ -472,7 +429,7 @@ class _Grid:
             self.note(empty)
             return
         first = self._start()
-        for piece in _pieces(text, styles().body, CONTENT_WIDTH - 2 * _PAD_X - _HANG):
+        for piece in text_pieces(text, styles().body, CONTENT_WIDTH - 2 * _PAD_X - _HANG):
             self.rows.append([piece, "", "", ""])
         last = len(self.rows) - 1
         for r in range(first, last + 1):
@@ -491,7 +448,7 @@ class _Grid:
 
     def table(self) -> Table:
         table = Table(self.rows, colWidths=_GRID_COLS, repeatRows=1 if self.titled else 0, splitByRow=1)
-        table.setStyle(_base_style(self.cmds))
+        table.setStyle(grid_style(self.cmds))
         return table
 
 
@@ -514,7 +471,7 @@ class _Columns:
             [para(h, more.head) for h in heads],
         ]
         self.cmds: list[tuple[Any, ...]] = [
-            *_bar_cmds(),
+            *bar_commands(),
             ("BACKGROUND", (0, 1), (-1, 1), LABEL_SHADE),
             ("LINEBELOW", (0, 1), (-1, 1), 0.6, GRID_COLOR),
             ("LINEAFTER", (0, 1), (-2, 1), 0.5, GRID_COLOR),
@@ -539,7 +496,7 @@ class _Columns:
         columns: list[list[Any]] = []
         for cell, width in zip(cells, self.widths, strict=True):
             if isinstance(cell, str):
-                columns.append(_pieces(cell, cell_style, width - 2 * _PAD_X - _HANG) if cell else [""])
+                columns.append(text_pieces(cell, cell_style, width - 2 * _PAD_X - _HANG) if cell else [""])
             else:
                 columns.append([cell])
         count = max(len(c) for c in columns)
@@ -577,7 +534,7 @@ class _Columns:
 
     def table(self) -> Table:
         table = Table(self.rows, colWidths=self.widths, repeatRows=2, splitByRow=1)
-        table.setStyle(_base_style(self.cmds))
+        table.setStyle(grid_style(self.cmds))
         return table
 
 
@@ -787,9 +744,9 @@ def _consent_block() -> Table:
     ]
     table = Table(rows, colWidths=(LABEL_WIDTH, _FULL_W))
     table.setStyle(
-        _base_style(
+        grid_style(
             [
-                *_bar_cmds(),
+                *bar_commands(),
                 ("BACKGROUND", (0, 1), (0, -1), LABEL_SHADE),
                 ("LINEAFTER", (0, 1), (0, -1), 0.5, GRID_COLOR),
                 ("LINEABOVE", (0, 2), (-1, 2), 0.5, GRID_COLOR),
@@ -875,7 +832,7 @@ def _application_block(doc: PlanDocument) -> Table:
         ],
     ]
     table = Table(rows, colWidths=(CONTENT_WIDTH,))
-    table.setStyle(_base_style([*_bar_cmds(), ("TOPPADDING", (0, 1), (-1, 1), 7)]))
+    table.setStyle(grid_style([*bar_commands(), ("TOPPADDING", (0, 1), (-1, 1), 7)]))
     return table
 
 

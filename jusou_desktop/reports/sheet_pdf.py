@@ -39,6 +39,9 @@ from reportlab.platypus import (
 from jusou_desktop.domain.sheets import Binding, Field, FieldType, Section, SheetTemplate, is_empty
 from jusou_desktop.domain.wareki import format_wareki
 from jusou_desktop.reports.pdf_common import (
+    CELL_PAD_BOTTOM,
+    CELL_PAD_TOP,
+    CELL_PAD_X,
     CONTENT_WIDTH,
     FONT_NAME,
     FRAME_HEIGHT,
@@ -79,7 +82,7 @@ LABEL_WIDTH = 36 * mm
 _VALUE_W = (CONTENT_WIDTH - 2 * LABEL_WIDTH) / 2  # a half field's value cell
 _FULL_VALUE_W = CONTENT_WIDTH - LABEL_WIDTH
 _COLS = (LABEL_WIDTH, _VALUE_W, LABEL_WIDTH, _VALUE_W)
-_PAD_X, _PAD_TOP, _PAD_BOTTOM = 4.0, 5.0, 3.0
+_PAD_X, _PAD_TOP, _PAD_BOTTOM = CELL_PAD_X, CELL_PAD_TOP, CELL_PAD_BOTTOM
 _WRITING_LINE = 6.5 * mm  # ruled line spacing on blank forms
 _TEXT_BOX_H = 7 * mm  # minimum writing height of a blank text value
 _KEEP_TOGETHER_UP_TO = 0.4 * FRAME_HEIGHT  # shorter sections never break over a page
