@@ -36,6 +36,7 @@ def main() -> int:
         from jusou_desktop.gui import recent
         from jusou_desktop.gui.app import make_app
         from jusou_desktop.gui.main_window import MainWindow
+        from jusou_desktop.domain.wareki import fiscal_year_of
         from jusou_desktop.store.database import Database
 
         app = make_app()
@@ -121,6 +122,11 @@ def main() -> int:
         editor = plans.open_case_plans(first.case_id, first.plan.id)
         grab(window, "18_plan_editor")
         plans.close_tab(plans.indexOf(editor))
+        window.show_section("実績・出力")
+        exports = window.sections.currentWidget()
+        year = exports.jisseki.year
+        year.setCurrentIndex(max(0, year.findData(fiscal_year_of(TODAY) - 1)))  # the last full 年度
+        grab(window, "19_jisseki")
         window.show_section("地域資源")
         grab(window, "06_placeholder")
         window.show_section("設定")

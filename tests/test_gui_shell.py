@@ -264,6 +264,17 @@ def test_a_plan_being_written_is_kept_across_the_lock(qtbot: QtBot, window: Main
     assert plan.goals == ("「母と一緒に家で暮らしたい」",)
 
 
+def test_the_ledger_export_knows_the_case_list_filter(window: MainWindow) -> None:
+    case_list = window.case_list
+    assert case_list is not None
+    assert case_list.filter_description() == "なし（すべてのケース）"
+    case_list.district.setCurrentIndex(case_list.district.findText("川端"))
+    case_list.apply_filter()
+    assert case_list.filter_description() == "地区: 川端"
+    window.show_section("実績・出力")
+    assert window.sections.currentIndex() == SECTIONS.index("実績・出力")
+
+
 def test_qt_standard_texts_are_japanese(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QDialogButtonBox
 

@@ -156,6 +156,25 @@ class CaseListView(QWidget):
             consent=ConsentState(consent) if consent else None,
         )
 
+    def filter_description(self) -> str:
+        """The current filter in words, for an export's record (e.g. 「状態: 支援中・課題: 8050」)."""
+        parts = []
+        if self.search.text().strip():
+            parts.append(f"検索「{self.search.text().strip()}」")
+        status = self._statuses[max(self.status_tabs.currentIndex(), 0)]
+        if status is not None:
+            parts.append(f"状態: {status.value}")
+        for label, combo in (
+            ("課題", self.tag),
+            ("主担当", self.lead),
+            ("担当職員", self.staff),
+            ("地区", self.district),
+            ("本人同意", self.consent),
+        ):
+            if combo.currentData() is not None:
+                parts.append(f"{label}: {combo.currentText()}")
+        return "・".join(parts) or "なし（すべてのケース）"
+
     def apply_filter(self) -> None:
         self._timer.stop()
         flt = self.current_filter()

@@ -32,13 +32,13 @@ from jusou_desktop.gui.start import StartPage
 from jusou_desktop.gui.tasks import run_in_background
 from jusou_desktop.store import connection as cx
 from jusou_desktop.store import crypto
+from jusou_desktop.store.cases import CaseFilter
 from jusou_desktop.store.database import Database
 
 APP_TITLE = "重層支援デスクトップ"
 SECTIONS = ("ケース", "つなぎ", "会議", "支援プラン", "関係機関", "地域資源", "実績・出力", "設定")
 _PLANNED = {
     "地域資源": "参加支援につなぐ地域資源の一覧と、つながった人の記録",
-    "実績・出力": "年度ごとの実績（Excel）、ケース台帳の書き出しと取り込み",
 }
 
 
@@ -229,6 +229,19 @@ class MainWindow(QMainWindow):
                 plans.changed.connect(self.meetings.refresh)
             self.plans = plans
             return plans
+        if section == "実績・出力":
+            from jusou_desktop.gui.exports import ExportsSection
+
+            case_list = self.case_list
+
+            def current_case_filter() -> tuple[CaseFilter, str]:
+                assert case_list is not None
+                return case_list.current_filter(), case_list.filter_description()
+
+            exports = ExportsSection(self.session, current_case_filter)
+            if case_list is not None:
+                exports.changed.connect(case_list.refresh)
+            return exports
         if section == "関係機関":
             from jusou_desktop.gui.agencies import AgencyDirectory
 

@@ -103,6 +103,7 @@ class Database:
         from jusou_desktop.store.agencies import AgencyRepository, StaffRepository
         from jusou_desktop.store.cases import CaseRepository
         from jusou_desktop.store.drafts import DraftRepository
+        from jusou_desktop.store.export_log import ExportLogRepository
         from jusou_desktop.store.imports import ImportRepository
         from jusou_desktop.store.jisseki import JissekiRepository
         from jusou_desktop.store.meetings import MeetingRepository
@@ -126,6 +127,7 @@ class Database:
         self.meetings = MeetingRepository(self)
         self.plans = PlanRepository(self)
         self.jisseki = JissekiRepository(self)
+        self.export_log = ExportLogRepository(self)
 
     # ---- opening -------------------------------------------------------------------------
 
