@@ -68,7 +68,7 @@ def _run_groups(scale: suite.Scale, groups: Sequence[str], workdir: Path, report
     if "insert" in groups:
         report.say(f"[a] bulk insert of {scale.insert_cases:,} cases …")
         suite.bench_insert(scale, workdir, report)
-    if set(groups) & {"list", "count", "search", "open", "qt"}:
+    if set(groups) & {"list", "count", "search", "open", "x", "qt"}:
         report.say(f"data set: {scale.cases:,} cases, {scale.notes:,} notes …")
         ds = suite.build_dataset(scale, workdir, report)
         try:
@@ -84,6 +84,11 @@ def _run_groups(scale: suite.Scale, groups: Sequence[str], workdir: Path, report
             if "open" in groups:
                 report.say("[e] opening …")
                 suite.bench_open(ds, scale, workdir, report)
+            if "x" in groups:
+                report.say("[x] Excel: case ledger export, 実績 figures …")
+                from benchmarks import excel  # openpyxl and msoffcrypto, only for this group
+
+                excel.bench_excel(ds, scale, workdir, report)
             if "qt" in groups:
                 report.say("[q] lazy case model and view (Qt, offscreen) …")
                 from benchmarks import qt_model  # the only import of PySide6, on request

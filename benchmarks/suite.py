@@ -57,7 +57,8 @@ SCALES: dict[str, Scale] = {
     ),
 }
 
-GROUPS = ("insert", "list", "count", "search", "open")
+GROUPS = ("insert", "list", "count", "search", "open", "x")
+"""x: Excel exports (openpyxl, msoffcrypto), imported only when the group runs."""
 OPTIONAL_GROUPS = ("qt",)
 """Run only when asked for (``--only qt``): imports PySide6 (offscreen)."""
 
