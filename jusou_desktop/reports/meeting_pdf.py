@@ -64,6 +64,7 @@ from jusou_desktop.reports.pdf_common import (
     LABEL_SHADE,
     Cancelled,
     CancelledCheck,
+    Grid,
     PageDecor,
     ProgressCallback,
     bar_commands,
@@ -105,9 +106,6 @@ _WEEKDAYS = "月火水木金土日"
 _BLANK_DATE = "令和　　年　　月　　日"
 
 _LABEL_W = 34 * mm
-_HALF_W = (CONTENT_WIDTH - 2 * _LABEL_W) / 2
-_GRID_COLS = (_LABEL_W, _HALF_W, _LABEL_W, _HALF_W)
-_FULL_W = CONTENT_WIDTH - _LABEL_W
 _PAD_X, _PAD_TOP, _PAD_BOTTOM = CELL_PAD_X, CELL_PAD_TOP, CELL_PAD_BOTTOM
 _KEEP_TOGETHER_UP_TO = 0.4 * FRAME_HEIGHT  # shorter blocks never break over a page
 _SECTION_GAP = 2.5 * mm
@@ -272,107 +270,8 @@ def _more() -> _More:
     )
 
 
-class _Grid:
-    """One section: a shaded title bar over rows of label | value (| label | value)."""
-
-    def __init__(self, title: str = "") -> None:
-        self.rows: list[list[Any]] = []
-        self.cmds: list[tuple[Any, ...]] = []
-        self.titled = bool(title)
-        if title:
-            self.rows.append([para(title, styles().section), "", "", ""])
-            self.cmds += bar_commands()
-
-    def _start(self) -> int:
-        r = len(self.rows)
-        if r > (1 if self.titled else 0):
-            self.cmds.append(("LINEABOVE", (0, r), (-1, r), 0.5, GRID_COLOR))
-        return r
-
-    def _label_cmds(self, first: int, last: int, valign: str) -> None:
-        self.cmds += [
-            ("BACKGROUND", (0, first), (0, last), LABEL_SHADE),
-            ("LINEAFTER", (0, first), (0, last), 0.5, GRID_COLOR),
-            ("VALIGN", (0, first), (0, last), valign),
-        ]
-
-    def _stacked(self, first: int, last: int, *, span_from: int) -> None:
-        for r in range(first, last + 1):
-            self.cmds.append(("SPAN", (span_from, r), (-1, r)))
-        if last > first:
-            self.cmds += [
-                ("VALIGN", (span_from, first), (-1, last), "TOP"),
-                ("BOTTOMPADDING", (span_from, first), (-1, last - 1), 0),
-                ("TOPPADDING", (span_from, first + 1), (-1, last), 0),
-            ]
-
-    def text(
-        self,
-        label: str,
-        text: str,
-        *,
-        empty: str = "",
-        blank_height: float = 7 * mm,
-        style: ParagraphStyle | None = None,
-    ) -> None:
-        """A labelled value across the row; long text becomes several rows without rules.
-
-        Empty text prints ``empty`` in small letters, or space to write in when ``empty`` is "".
-        """
-        st = styles()
-        label_cell = para(label, st.label)
-        if not text.strip():
-            self.cells(label, [para(empty, st.small)] if empty else [Spacer(1, blank_height)])
-            return
-        label_h = label_cell.wrap(_LABEL_W - 2 * _PAD_X, FRAME_HEIGHT)[1]
-        pieces = text_pieces(text, style or st.body, _FULL_W - 2 * _PAD_X, label_h)
-        first = self._start()
-        for i, piece in enumerate(pieces):
-            self.rows.append([label_cell if i == 0 else "", piece, "", ""])
-        last = len(self.rows) - 1
-        self._label_cmds(first, last, "TOP" if last > first else "MIDDLE")
-        self._stacked(first, last, span_from=1)
-
-    def cells(self, label: str, cell: list[Flowable]) -> None:
-        r = self._start()
-        self.rows.append([para(label, styles().label), cell, "", ""])
-        self._label_cmds(r, r, "MIDDLE")
-        self.cmds.append(("SPAN", (1, r), (-1, r)))
-
-    def half(self, left: tuple[str, str], right: tuple[str, str]) -> None:
-        st = styles()
-        r = self._start()
-        self.rows.append(
-            [
-                para(left[0], st.label),
-                para(left[1], st.body),
-                para(right[0], st.label),
-                para(right[1], st.body),
-            ]
-        )
-        self.cmds += [
-            ("BACKGROUND", (0, r), (0, r), LABEL_SHADE),
-            ("BACKGROUND", (2, r), (2, r), LABEL_SHADE),
-            ("LINEAFTER", (0, r), (2, r), 0.5, GRID_COLOR),
-        ]
-
-    def wide(self, text: str, style: ParagraphStyle | None = None) -> None:
-        """Text across the whole width (no label), several rows when long."""
-        pieces = text_pieces(text, style or styles().body, CONTENT_WIDTH - 2 * _PAD_X)
-        first = self._start()
-        for piece in pieces:
-            self.rows.append([piece, "", "", ""])
-        self._stacked(first, len(self.rows) - 1, span_from=0)
-
-    def note(self, text: str) -> None:
-        r = self._start()
-        self.rows.append([para(text, styles().small), "", "", ""])
-        self.cmds.append(("SPAN", (0, r), (-1, r)))
-
-    def table(self) -> Table:
-        table = Table(self.rows, colWidths=_GRID_COLS, repeatRows=1 if self.titled else 0, splitByRow=1)
-        table.setStyle(grid_style(self.cmds))
-        return table
+def _Grid(title: str = "") -> Grid:
+    return Grid(title, label_width=_LABEL_W)
 
 
 def _add_block(story: list[Flowable], table: Table, *, gap: bool = True) -> None:

@@ -39,7 +39,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from jusou_desktop.domain.wareki import format_wareki
 from jusou_desktop.shipped import shipped_dir
@@ -225,6 +234,118 @@ def bar_commands(row: int = 0) -> list[tuple[Any, ...]]:
         ("BOTTOMPADDING", (0, row), (-1, row), 3),
         ("LINEBELOW", (0, row), (-1, row), 0.8, GRID_COLOR),
     ]
+
+
+class Grid:
+    """One section of a form: a shaded title bar over rows of label | value (| label | value).
+
+    ``label_width`` sets the label columns, ``hang`` keeps room for a 。 hanging at a line end,
+    and ``empty`` is what an empty value prints (small letters), or writing space when "".
+    Long text becomes several rows without rules, so it flows across pages.
+    """
+
+    def __init__(self, title: str = "", *, label_width: float, hang: float = 0.0, empty: str = "") -> None:
+        self.rows: list[list[Any]] = []
+        self.cmds: list[tuple[Any, ...]] = []
+        self.titled = bool(title)
+        self.label_width = label_width
+        self.hang = hang
+        self.empty = empty
+        half = (CONTENT_WIDTH - 2 * label_width) / 2
+        self.columns = (label_width, half, label_width, half)
+        if title:
+            self.rows.append([para(title, styles().section), "", "", ""])
+            self.cmds += bar_commands()
+
+    def _start(self) -> int:
+        r = len(self.rows)
+        if r > (1 if self.titled else 0):
+            self.cmds.append(("LINEABOVE", (0, r), (-1, r), 0.5, GRID_COLOR))
+        return r
+
+    def _label_cmds(self, first: int, last: int, valign: str) -> None:
+        self.cmds += [
+            ("BACKGROUND", (0, first), (0, last), LABEL_SHADE),
+            ("LINEAFTER", (0, first), (0, last), 0.5, GRID_COLOR),
+            ("VALIGN", (0, first), (0, last), valign),
+        ]
+
+    def _stacked(self, first: int, last: int, *, span_from: int) -> None:
+        for r in range(first, last + 1):
+            self.cmds.append(("SPAN", (span_from, r), (-1, r)))
+        if last > first:
+            self.cmds += [
+                ("VALIGN", (span_from, first), (-1, last), "TOP"),
+                ("BOTTOMPADDING", (span_from, first), (-1, last - 1), 0),
+                ("TOPPADDING", (span_from, first + 1), (-1, last), 0),
+            ]
+
+    def text(
+        self,
+        label: str,
+        text: str,
+        *,
+        empty: str | None = None,
+        blank_height: float = 7 * mm,
+        style: ParagraphStyle | None = None,
+    ) -> None:
+        """A labelled value across the row; long text becomes several rows without rules."""
+        st = styles()
+        empty = self.empty if empty is None else empty
+        label_cell = para(label, st.label)
+        if not text.strip():
+            self.cells(label, [para(empty, st.small)] if empty else [Spacer(1, blank_height)])
+            return
+        label_h = label_cell.wrap(self.label_width - 2 * CELL_PAD_X, FRAME_HEIGHT)[1]
+        value_w = CONTENT_WIDTH - self.label_width - 2 * CELL_PAD_X - self.hang
+        pieces = text_pieces(text, style or st.body, value_w, label_h)
+        first = self._start()
+        for i, piece in enumerate(pieces):
+            self.rows.append([label_cell if i == 0 else "", piece, "", ""])
+        last = len(self.rows) - 1
+        self._label_cmds(first, last, "TOP" if last > first else "MIDDLE")
+        self._stacked(first, last, span_from=1)
+
+    def cells(self, label: str, cell: list[Flowable]) -> None:
+        r = self._start()
+        self.rows.append([para(label, styles().label), cell, "", ""])
+        self._label_cmds(r, r, "MIDDLE")
+        self.cmds.append(("SPAN", (1, r), (-1, r)))
+
+    def half(self, left: tuple[str, str | list[Flowable]], right: tuple[str, str | list[Flowable]]) -> None:
+        st = styles()
+
+        def value(v: str | list[Flowable]) -> Any:
+            return para(v, st.body) if isinstance(v, str) else v
+
+        r = self._start()
+        self.rows.append([para(left[0], st.label), value(left[1]), para(right[0], st.label), value(right[1])])
+        self.cmds += [
+            ("BACKGROUND", (0, r), (0, r), LABEL_SHADE),
+            ("BACKGROUND", (2, r), (2, r), LABEL_SHADE),
+            ("LINEAFTER", (0, r), (2, r), 0.5, GRID_COLOR),
+        ]
+
+    def wide(self, text: str, *, style: ParagraphStyle | None = None, empty: str | None = None) -> None:
+        """Text across the whole width (no label), several rows when long."""
+        empty = self.empty if empty is None else empty
+        if not text.strip() and empty:
+            self.note(empty)
+            return
+        first = self._start()
+        for piece in text_pieces(text, style or styles().body, CONTENT_WIDTH - 2 * CELL_PAD_X - self.hang):
+            self.rows.append([piece, "", "", ""])
+        self._stacked(first, len(self.rows) - 1, span_from=0)
+
+    def note(self, text: str) -> None:
+        r = self._start()
+        self.rows.append([para(text, styles().small), "", "", ""])
+        self.cmds.append(("SPAN", (0, r), (-1, r)))
+
+    def table(self) -> Table:
+        table = Table(self.rows, colWidths=self.columns, repeatRows=1 if self.titled else 0, splitByRow=1)
+        table.setStyle(grid_style(self.cmds))
+        return table
 
 
 # ---- page frame -------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ from jusou_desktop.reports.pdf_common import (
     LABEL_SHADE,
     Cancelled,
     CancelledCheck,
+    Grid,
     PageDecor,
     ProgressCallback,
     bar_commands,
@@ -110,8 +111,6 @@ _SERVICES: tuple[tuple[Service, str, str], ...] = (
 )
 
 LABEL_WIDTH = 30 * mm
-_HALF_W = (CONTENT_WIDTH - 2 * LABEL_WIDTH) / 2
-_GRID_COLS = (LABEL_WIDTH, _HALF_W, LABEL_WIDTH, _HALF_W)
 _FULL_W = CONTENT_WIDTH - LABEL_WIDTH
 _PAD_X, _PAD_TOP, _PAD_BOTTOM = CELL_PAD_X, CELL_PAD_TOP, CELL_PAD_BOTTOM
 _HANG = 4.0  # room for a 「。」 hanging at the end of a line (Japanese line breaking)
@@ -345,111 +344,8 @@ def _check(cancelled: CancelledCheck | None) -> None:
         raise Cancelled()
 
 
-class _Grid:
-    """One section: a shaded title bar over rows of label | value (| label | value)."""
-
-    def __init__(self, title: str = "") -> None:
-        self.rows: list[list[Any]] = []
-        self.cmds: list[tuple[Any, ...]] = []
-        self.titled = bool(title)
-        if title:
-            self.rows.append([para(title, styles().section), "", "", ""])
-            self.cmds += bar_commands()
-
-    def _start(self) -> int:
-        r = len(self.rows)
-        if r > (1 if self.titled else 0):
-            self.cmds.append(("LINEABOVE", (0, r), (-1, r), 0.5, GRID_COLOR))
-        return r
-
-    def _label_cmds(self, first: int, last: int, valign: str) -> None:
-        self.cmds += [
-            ("BACKGROUND", (0, first), (0, last), LABEL_SHADE),
-            ("LINEAFTER", (0, first), (0, last), 0.5, GRID_COLOR),
-            ("VALIGN", (0, first), (0, last), valign),
-        ]
-
-    def text(
-        self,
-        label: str,
-        text: str,
-        *,
-        empty: str = _EMPTY,
-        blank_height: float = 7 * mm,
-        style: ParagraphStyle | None = None,
-    ) -> None:
-        """A labelled value across the row; long text becomes several rows without rules.
-
-        Empty text prints ``empty`` in small letters, or space to write in when ``empty`` is "".
-        """
-        st = styles()
-        label_cell = para(label, st.label)
-        if not text.strip():
-            self.cells(label, [para(empty, st.small)] if empty else [Spacer(1, blank_height)])
-            return
-        label_h = label_cell.wrap(LABEL_WIDTH - 2 * _PAD_X, FRAME_HEIGHT)[1]
-        pieces = text_pieces(text, style or st.body, _FULL_W - 2 * _PAD_X - _HANG, label_h)
-        first = self._start()
-        for i, piece in enumerate(pieces):
-            self.rows.append([label_cell if i == 0 else "", piece, "", ""])
-        last = len(self.rows) - 1
-        self._label_cmds(first, last, "TOP" if last > first else "MIDDLE")
-        for r in range(first, last + 1):
-            self.cmds.append(("SPAN", (1, r), (-1, r)))
-        if last > first:
-            self.cmds += [
-                ("VALIGN", (1, first), (-1, last), "TOP"),
-                ("BOTTOMPADDING", (1, first), (-1, last - 1), 0),
-                ("TOPPADDING", (1, first + 1), (-1, last), 0),
-            ]
-
-    def cells(self, label: str, cell: list[Flowable]) -> None:
-        r = self._start()
-        self.rows.append([para(label, styles().label), cell, "", ""])
-        self._label_cmds(r, r, "MIDDLE")
-        self.cmds.append(("SPAN", (1, r), (-1, r)))
-
-    def half(self, left: tuple[str, str | list[Flowable]], right: tuple[str, str | list[Flowable]]) -> None:
-        st = styles()
-
-        def value(v: str | list[Flowable]) -> Any:
-            return para(v, st.body) if isinstance(v, str) else v
-
-        r = self._start()
-        self.rows.append([para(left[0], st.label), value(left[1]), para(right[0], st.label), value(right[1])])
-        self.cmds += [
-            ("BACKGROUND", (0, r), (0, r), LABEL_SHADE),
-            ("BACKGROUND", (2, r), (2, r), LABEL_SHADE),
-            ("LINEAFTER", (0, r), (2, r), 0.5, GRID_COLOR),
-        ]
-
-    def wide(self, text: str, *, empty: str = _EMPTY) -> None:
-        """Text across the whole width (no label), several rows when long."""
-        if not text.strip():
-            self.note(empty)
-            return
-        first = self._start()
-        for piece in text_pieces(text, styles().body, CONTENT_WIDTH - 2 * _PAD_X - _HANG):
-            self.rows.append([piece, "", "", ""])
-        last = len(self.rows) - 1
-        for r in range(first, last + 1):
-            self.cmds.append(("SPAN", (0, r), (-1, r)))
-        if last > first:
-            self.cmds += [
-                ("VALIGN", (0, first), (-1, last), "TOP"),
-                ("BOTTOMPADDING", (0, first), (-1, last - 1), 0),
-                ("TOPPADDING", (0, first + 1), (-1, last), 0),
-            ]
-
-    def note(self, text: str) -> None:
-        r = self._start()
-        self.rows.append([para(text, styles().small), "", "", ""])
-        self.cmds.append(("SPAN", (0, r), (-1, r)))
-
-    def table(self) -> Table:
-        table = Table(self.rows, colWidths=_GRID_COLS, repeatRows=1 if self.titled else 0, splitByRow=1)
-        table.setStyle(grid_style(self.cmds))
-        return table
+def _Grid(title: str = "") -> Grid:
+    return Grid(title, label_width=LABEL_WIDTH, hang=_HANG, empty=_EMPTY)
 
 
 Cell = str | list[Flowable]
@@ -663,7 +559,7 @@ def _roles(plan: PlanVersion) -> Table:
     return cols.table()
 
 
-def _decision_rows(grid: _Grid, decision: SupportDecision | None) -> None:
+def _decision_rows(grid: Grid, decision: SupportDecision | None) -> None:
     """決定日, 決定者, 事業, 期間: the recorded decision, or blank boxes to write in."""
     if decision is None:
         grid.half(("決定日", BLANK_DATE), ("決定者", [Spacer(1, 7 * mm)]))
