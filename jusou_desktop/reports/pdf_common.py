@@ -225,6 +225,21 @@ def grid_style(extra: Sequence[tuple[Any, ...]]) -> TableStyle:
     )
 
 
+def signature_style(*, left_padding: float = 2.0) -> TableStyle:
+    """Label | a ruled line to write on (署名, 氏名…): the line under the second column."""
+    return TableStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), FONT_NAME, 10),
+            ("LINEBELOW", (1, 0), (1, 0), 0.6, GRID_COLOR),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), left_padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ]
+    )
+
+
 def bar_commands(row: int = 0) -> list[tuple[Any, ...]]:
     """A shaded section title bar across ``row``."""
     return [

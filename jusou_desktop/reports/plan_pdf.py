@@ -73,6 +73,7 @@ from jusou_desktop.reports.pdf_common import (
     grid_style,
     para,
     pdf_bytes,
+    signature_style,
     styles,
     text_pieces,
     write_pdf,
@@ -456,19 +457,7 @@ def _writing_line(label: str, width: float, *, style: ParagraphStyle | None = No
     st = style or _more().sign
     label_w = max(12 * mm, len(label) * st.fontSize + 4)
     table = Table([[para(label, st), ""]], colWidths=(label_w, width - label_w), rowHeights=(10 * mm,))
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), FONT_NAME, 10),
-                ("LINEBELOW", (1, 0), (1, 0), 0.6, GRID_COLOR),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ]
-        )
-    )
+    table.setStyle(signature_style(left_padding=0))
     return table
 
 

@@ -56,6 +56,7 @@ from jusou_desktop.reports.pdf_common import (
     markup,
     para,
     pdf_bytes,
+    signature_style,
     styles,
     text_pieces,
     write_pdf,
@@ -460,19 +461,7 @@ def _signature_block(width: float) -> Table:
         rowHeights=(9 * mm, 7 * mm),
         hAlign="RIGHT",
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), FONT_NAME, 10),
-                ("LINEBELOW", (1, 0), (1, 0), 0.6, GRID_COLOR),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ]
-        )
-    )
+    table.setStyle(signature_style(left_padding=2))
     return table
 
 
