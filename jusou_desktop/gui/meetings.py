@@ -69,6 +69,7 @@ from jusou_desktop.gui.meeting_window import (
 )
 from jusou_desktop.gui.pdf_save import save_pdf
 from jusou_desktop.gui.session import Session
+from jusou_desktop.gui.widgets import RecordTabs
 
 ALL = "すべて"
 MARK = {
@@ -129,16 +130,20 @@ def _meeting_rows(rows: list[Any]) -> list[list[str]]:
     ]
 
 
-class MeetingsSection(QTabWidget):
+class MeetingsSection(RecordTabs):
     """The pages in the first tab; each open meeting in its own closable tab."""
 
     open_case = Signal(int)
 
+    def widgets(self) -> list[MeetingWidget]:
+        return super().widgets()
+
+    def record_type(self) -> type[QWidget]:
+        return MeetingWidget
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setTabsClosable(True)
-        self.setDocumentMode(True)
         self.overview = OverviewPage(self)
         self.action_list = ActionsPage(self)
         self.gaps = GapsPage(self)
@@ -147,18 +152,13 @@ class MeetingsSection(QTabWidget):
         self.pages.addTab(self.action_list, "行動連携（役割）")
         self.pages.addTab(self.gaps, "こんな資源があれば")
         self.pages.currentChanged.connect(lambda _i: self.refresh())
-        self.addTab(self.pages, "会議一覧")
-        self.tabBar().setTabButton(0, self.tabBar().ButtonPosition.RightSide, None)
-        self.tabCloseRequested.connect(self.close_tab)
+        self.set_lists(self.pages, "会議一覧")
         self.refresh()
 
     def refresh(self) -> None:
         if self.session.db.is_open:
             for page in (self.overview, self.action_list, self.gaps):
                 page.refresh()
-
-    def widgets(self) -> list[MeetingWidget]:
-        return [w for w in (self.widget(i) for i in range(1, self.count())) if isinstance(w, MeetingWidget)]
 
     def open_meeting(self, meeting_id: int) -> MeetingWidget | None:
         for widget in self.widgets():
@@ -175,14 +175,6 @@ class MeetingsSection(QTabWidget):
         widget.open_case.connect(self.open_case.emit)
         self.setCurrentIndex(self.addTab(widget, widget.title()))
         return widget
-
-    def close_tab(self, index: int) -> bool:
-        widget = self.widget(index)
-        if not isinstance(widget, MeetingWidget) or not widget.maybe_close():
-            return False
-        self.removeTab(index)
-        widget.deleteLater()
-        return True
 
 
 class OverviewPage(QWidget):

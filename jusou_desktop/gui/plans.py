@@ -74,7 +74,7 @@ from jusou_desktop.gui.meeting_window import (
     row_of,
 )
 from jusou_desktop.gui.session import Session
-from jusou_desktop.gui.widgets import DateField
+from jusou_desktop.gui.widgets import DateField, RecordTabs
 from jusou_desktop.store.cases import CaseFilter
 
 if TYPE_CHECKING:
@@ -401,18 +401,22 @@ def _editor_type() -> type[PlanEditor]:
     return PlanEditor
 
 
-class PlansSection(QTabWidget):
+class PlansSection(RecordTabs):
     """The overview pages in the first tab; each case's plan in its own closable tab."""
 
     open_case = Signal(int)
     changed = Signal()
     """A plan changed (the meetings section refreshes: putting a plan forward raises a need)."""
 
+    def widgets(self) -> list[PlanEditor]:
+        return super().widgets()
+
+    def record_type(self) -> type[QWidget]:
+        return _editor_type()
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setTabsClosable(True)
-        self.setDocumentMode(True)
         self.plan_list = PlanListPage(self)
         self.due = DuePage(self)
         self.waiting = WaitingPage(self)
@@ -425,9 +429,7 @@ class PlansSection(QTabWidget):
         overview = QWidget()
         specs = (("プランを開く", self.open_selected), ("新しいプラン…", self.new_plan))
         column(overview, (self.pages, 1), button_row(specs, self.buttons))
-        self.addTab(overview, "一覧")
-        self.tabBar().setTabButton(0, self.tabBar().ButtonPosition.RightSide, None)
-        self.tabCloseRequested.connect(self.close_tab)
+        self.set_lists(overview, "一覧")
         self.refresh()
 
     def refresh(self) -> None:
@@ -438,10 +440,6 @@ class PlansSection(QTabWidget):
             self.plan_list.show_lines(lines)
             self.waiting.show_lines(lines)
         self.due.refresh()
-
-    def widgets(self) -> list[PlanEditor]:
-        editor = _editor_type()
-        return [w for w in (self.widget(i) for i in range(1, self.count())) if isinstance(w, editor)]
 
     def open_case_plans(self, case_id: int, plan_id: int | None = None) -> PlanEditor | None:
         """The case's plan tab (opened if needed), showing ``plan_id`` when given."""
@@ -472,14 +470,6 @@ class PlansSection(QTabWidget):
         if not ok or plan is None:
             return None
         return self.open_case_plans(plan.case_id, plan_id)
-
-    def close_tab(self, index: int) -> bool:
-        widget = self.widget(index)
-        if not isinstance(widget, _editor_type()) or not widget.maybe_close():
-            return False
-        self.removeTab(index)
-        widget.deleteLater()
-        return True
 
     def open_selected(self) -> PlanEditor | None:
         page = self.pages.currentWidget()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +40,7 @@ from jusou_desktop.gui.case_file_common import (
 )
 from jusou_desktop.gui.referral_window import ReferralWidget, write_pdf
 from jusou_desktop.gui.session import Session
+from jusou_desktop.gui.widgets import RecordTabs
 from jusou_desktop.store.referrals import ReferralFilter, ReferralRow
 
 SEARCH_DELAY_MS = 200
@@ -325,10 +325,16 @@ class NewReferralDialog(QDialog):
         return self.date.date()
 
 
-class ReferralSection(QTabWidget):
+class ReferralSection(RecordTabs):
     """The list in the first tab; each open referral in its own closable tab."""
 
     open_case = Signal(int)
+
+    def widgets(self) -> list[ReferralWidget]:
+        return super().widgets()
+
+    def record_type(self) -> type[QWidget]:
+        return ReferralWidget
 
     def __init__(
         self, session: Session, parent: QWidget | None = None, *, today: dt.date | None = None
@@ -336,17 +342,10 @@ class ReferralSection(QTabWidget):
         super().__init__(parent)
         self.session = session
         self._today = today
-        self.setTabsClosable(True)
-        self.setDocumentMode(True)
         self.list = ReferralListView(session, today=today)
         self.list.open_referral.connect(lambda rid: self.open_referral(ReferralId(rid)))
-        self.addTab(self.list, "つなぎシート一覧")
-        self.tabBar().setTabButton(0, self.tabBar().ButtonPosition.RightSide, None)
-        self.tabCloseRequested.connect(self.close_tab)
+        self.set_lists(self.list, "つなぎシート一覧")
         self.list.refresh()
-
-    def widgets(self) -> list[ReferralWidget]:
-        return [w for w in (self.widget(i) for i in range(1, self.count())) if isinstance(w, ReferralWidget)]
 
     def open_referral(self, referral_id: ReferralId, restore_drafts: str = "ask") -> ReferralWidget | None:
         for index, widget in enumerate(self.widgets(), start=1):
@@ -365,13 +364,3 @@ class ReferralSection(QTabWidget):
         widget.open_case.connect(self.open_case.emit)
         self.setCurrentIndex(self.addTab(widget, widget.title()))
         return widget
-
-    def close_tab(self, index: int) -> bool:
-        widget = self.widget(index)
-        if index == 0 or not isinstance(widget, ReferralWidget):
-            return False
-        if not widget.maybe_close():
-            return False
-        self.removeTab(index)
-        widget.deleteLater()
-        return True

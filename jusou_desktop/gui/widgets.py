@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QTabWidget, QWidget
 
 from jusou_desktop.domain.wareki import format_wareki
 
@@ -38,3 +39,39 @@ class DateField(QWidget):
     def set_date(self, value: dt.date) -> None:
         self.edit.setDate(QDate(value.year, value.month, value.day))
         self._show_wareki(self.edit.date())
+
+
+class RecordTabs(QTabWidget):
+    """A section: lists in a fixed first tab, each open record (referral, meeting, plan) in a closable tab.
+
+    Subclasses say which widget class their records are (``record_type``) and add the first tab
+    with :meth:`set_lists`.  A record widget offers ``maybe_close()`` (asks about unsaved input).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabsClosable(True)
+        self.setDocumentMode(True)
+        self.tabCloseRequested.connect(self.close_tab)
+
+    def record_type(self) -> type[QWidget]:
+        raise NotImplementedError
+
+    def set_lists(self, lists: QWidget, title: str) -> None:
+        self.addTab(lists, title)
+        self.tabBar().setTabButton(0, self.tabBar().ButtonPosition.RightSide, None)
+
+    def widgets(self) -> list[Any]:
+        kind = self.record_type()
+        return [w for w in (self.widget(i) for i in range(1, self.count())) if isinstance(w, kind)]
+
+    def close_tab(self, index: int) -> bool:
+        widget = self.widget(index)
+        if index == 0 or not isinstance(widget, self.record_type()):
+            return False
+        record: Any = widget  # every record widget has maybe_close()
+        if not record.maybe_close():
+            return False
+        self.removeTab(index)
+        widget.deleteLater()
+        return True
