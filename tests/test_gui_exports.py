@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,7 @@ from jusou_desktop.reports import ledger_xlsx
 from jusou_desktop.reports.excel_templates import shipped_template_path
 from jusou_desktop.reports.jisseki_xlsx import JISSEKI_TEMPLATE
 from jusou_desktop.reports.protect import decrypt_xlsx, is_encrypted
-from jusou_desktop.store.cases import CaseFilter
+from jusou_desktop.store.cases import CaseFilter, CaseRepository
 from jusou_desktop.store.database import Database
 from tests.qt_dialogs import when_modal
 
@@ -324,6 +325,11 @@ def _next(qtbot: QtBot, wizard: ImportWizard, page_id: int) -> None:
     qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=15_000)
 
 
+def _checked(qtbot: QtBot, wizard: ImportWizard) -> None:
+    """Wait for the background check (or import) of the check page to finish."""
+    qtbot.waitUntil(lambda: not wizard.busy, timeout=15_000)
+
+
 def _through_mapping(qtbot: QtBot, wizard: ImportWizard, path: Path) -> None:
     wizard.file_page.path.setText(str(path))
     _next(qtbot, wizard, ImportWizard.SHEET)
@@ -363,6 +369,7 @@ def test_a_good_ledger_is_imported_through_the_wizard(qtbot: QtBot, office: Sess
     assert mapping.table.rowCount() == 2
     assert mapping.table.item(0, 0).text() == "3"  # type: ignore[union-attr]  # Excel's row number
     _next(qtbot, wizard, ImportWizard.CHECK)
+    _checked(qtbot, wizard)
 
     check = wizard.check_page
     assert "問題はありません" in check.summary.text()
@@ -371,12 +378,13 @@ def test_a_good_ledger_is_imported_through_the_wizard(qtbot: QtBot, office: Sess
     check.dry_run.setChecked(True)
     assert wizard.import_button().text() == "試しに取り込む"
     wizard.import_button().click()
+    _checked(qtbot, wizard)
     assert wizard.currentId() == ImportWizard.CHECK
     assert "試しに2件" in check.outcome.text()
     assert db.cases.count() == 3  # unchanged by the rehearsal
 
     check.dry_run.setChecked(False)
-    with qtbot.waitSignal(section.changed):
+    with qtbot.waitSignal(section.changed, timeout=15_000):
         wizard.import_button().click()
     assert wizard.currentId() == ImportWizard.RESULT
     assert "ケースを2件取り込みました" in wizard.result_page.summary.text()
@@ -389,6 +397,63 @@ def test_a_good_ledger_is_imported_through_the_wizard(qtbot: QtBot, office: Sess
     remembered = db.imports.mapping(ImportKind.CASES)
     assert remembered is not None
     assert remembered.header("note") == "連絡方法"  # remembered for the next import
+
+
+@pytest.mark.usefixtures("quiet_messages")
+def test_an_import_runs_off_the_gui_thread_and_cancelling_it_undoes_every_row(
+    qtbot: QtBot, office: Session, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = office.db
+    before = db.cases.count()
+    path = _ledger(
+        out / "台帳.xlsx",
+        [
+            ["", f"架空 {i}号", f"カクウ {i}", dt.date(1950, 1, 1), dt.date(2024, 5, 8), "あり", ""]
+            for i in range(6)
+        ],
+    )
+    wizard = ImportWizard(office)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _through_mapping(qtbot, wizard, path)
+    _next(qtbot, wizard, ImportWizard.CHECK)
+    _checked(qtbot, wizard)
+
+    real_create = CaseRepository.create
+    writers: list[str] = []
+    release = threading.Event()
+
+    def slow_create(self: CaseRepository, *args: Any, **kwargs: Any) -> Any:
+        writers.append(threading.current_thread().name)
+        case_id = real_create(self, *args, **kwargs)
+        release.wait(15)  # a long import: hold after each row until the test has pressed 中止
+        return case_id
+
+    monkeypatch.setattr(CaseRepository, "create", slow_create)
+    wizard.import_button().click()
+
+    def progress_shown() -> QProgressDialog | None:
+        found = [d for d in wizard.findChildren(QProgressDialog) if d.isVisible()]
+        return found[0] if found else None
+
+    # The GUI thread is free while a row is being written: the progress dialog appears and answers.
+    qtbot.waitUntil(lambda: bool(writers) and progress_shown() is not None, timeout=10_000)
+    assert writers[0] != threading.main_thread().name
+    dialog = progress_shown()
+    assert dialog is not None
+    next(b for b in dialog.findChildren(QPushButton) if b.text() == "中止").click()
+    release.set()
+    text = "取り込みを中止しました。データベースは変更していません。"
+    qtbot.waitUntil(lambda: text in messages.shown, timeout=15_000)
+    _checked(qtbot, wizard)
+    assert len(writers) == 1  # stopped before the second row
+    assert db.cases.count() == before  # the first row was rolled back
+    assert wizard.currentId() == ImportWizard.CHECK
+
+    monkeypatch.undo()  # the same rows import once the user lets it finish
+    wizard.import_button().click()
+    qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.RESULT, timeout=15_000)
+    assert db.cases.count() == before + 6
 
 
 @pytest.mark.usefixtures("quiet_messages")
@@ -409,6 +474,7 @@ def test_a_bad_date_is_shown_in_japanese_and_nothing_can_be_imported(
     wizard.show()
     _through_mapping(qtbot, wizard, path)
     _next(qtbot, wizard, ImportWizard.CHECK)
+    _checked(qtbot, wizard)
     check = wizard.check_page
     assert "問題が 1件あります" in check.summary.text()
     assert check.table.rowCount() == 1

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from jusou_desktop.domain.model import CaseStatus, ConsentState, HouseholdMember, Person
-from jusou_desktop.gui import messages
+from jusou_desktop.gui import messages, tasks
 from jusou_desktop.gui.case_list import NewCaseDialog
 from jusou_desktop.gui.main_window import SECTIONS, MainWindow
 from jusou_desktop.store.database import Database
@@ -273,6 +273,18 @@ def test_the_ledger_export_knows_the_case_list_filter(window: MainWindow) -> Non
     assert case_list.filter_description() == "地区: 川端"
     window.show_section("実績・出力")
     assert window.sections.currentIndex() == SECTIONS.index("実績・出力")
+
+
+def test_the_window_does_not_close_under_a_running_import(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tasks, "running", lambda: 1)  # e.g. an import writing on a worker thread
+    assert not window.close()
+    assert window.session is not None and window.session.db.is_open
+    assert any("処理中の作業があります" in text for text in messages.shown)
+    monkeypatch.undo()
+    assert window.close()
+    assert window.session is None
 
 
 def test_qt_standard_texts_are_japanese(qtbot: QtBot) -> None:

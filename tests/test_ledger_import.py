@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from jusou_desktop.domain.errors import RuleViolation
+from jusou_desktop.domain.errors import Cancelled, RuleViolation
 from jusou_desktop.domain.ledger_import import (
     CaseRecord,
     ColumnMapping,
@@ -42,6 +43,7 @@ from jusou_desktop.reports.excel_import import (
 )
 from jusou_desktop.store.cases import CaseFilter
 from jusou_desktop.store.database import Database
+from jusou_desktop.store.errors import StoreError
 from jusou_desktop.store.imports import ImportPreview, ImportRepository
 
 CASES = ImportKind.CASES
@@ -540,6 +542,65 @@ def test_a_failure_mid_apply_leaves_the_database_unchanged(
     monkeypatch.undo()  # the same preview goes through once the fault is gone
     assert imports.apply(CASES, preview, by="").count == 5
     assert town.cases.count() == 5
+
+
+def test_cancelling_mid_apply_rolls_every_row_back(
+    town: Database, imports: ImportRepository, tmp_path: Path
+) -> None:
+    preview = preview_file(imports, CASES, write_xlsx(tmp_path / "台帳.xlsx", GOOD_LEDGER))
+    before = snapshot(town)
+    reports: list[tuple[int, int]] = []
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 3  # the user presses 中止 while the fourth row is due
+
+    with pytest.raises(Cancelled, match="取り込みを中止しました。データベースは変更していません"):
+        imports.apply(
+            CASES, preview, by="", cancelled=cancelled, progress=lambda d, t: reports.append((d, t))
+        )
+    assert reports[:3] == [(0, 5), (1, 5), (2, 5)]  # three rows were written, then undone
+    assert snapshot(town) == before
+    assert imports.mapping(CASES) is None
+
+    result = imports.apply(CASES, preview, by="", progress=lambda d, t: reports.append((d, t)))
+    assert result.count == 5
+    assert reports[-1] == (5, 5)
+
+
+def test_a_worker_thread_imports_through_its_own_connection(
+    town: Database, imports: ImportRepository, tmp_path: Path
+) -> None:
+    """What the import wizard does: check and write on a worker thread, read the result here."""
+    open_view = town.opener_for_worker()
+    rows, headers = GOOD_LEDGER[1:], GOOD_LEDGER[0]
+    results: list[object] = []
+
+    def work() -> None:
+        try:
+            with open_view() as view:
+                preview = view.imports.preview_rows(
+                    CASES,
+                    [str(h) for h in headers],
+                    [dict(zip([str(h) for h in headers], r, strict=False)) for r in rows],
+                )
+                results.append((threading.current_thread().name, view.imports.apply(CASES, preview, by="")))
+        except BaseException as exc:  # reported to the test thread
+            results.append(exc)
+
+    worker = threading.Thread(target=work, name="取り込み")
+    worker.start()
+    worker.join(30)
+    assert len(results) == 1, results
+    thread_name, result = results[0]  # type: ignore[misc]
+    assert thread_name == "取り込み"
+    assert result.count == 5  # type: ignore[attr-defined]
+    assert town.cases.count() == 5  # committed, and seen by this thread's connection
+    assert town._lock.held  # closing the worker's view kept the lock file
+    town.suspend()
+    with pytest.raises(StoreError, match="閉じられています"):
+        town.opener_for_worker()
 
 
 def test_dry_run_writes_nothing(town: Database, imports: ImportRepository, tmp_path: Path) -> None:

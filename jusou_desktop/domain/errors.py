@@ -29,3 +29,15 @@ class ValidationError(JusouError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class Cancelled(Exception):
+    """The user pressed 中止 during long work; it stopped and left nothing behind.
+
+    No half-written file (writers write to a temporary file and rename at the end) and no
+    half-written rows (the work runs in one transaction, rolled back).  Not a
+    :class:`JusouError`: nothing went wrong, so the GUI says so calmly instead of as an error.
+    """
+
+    def __init__(self, message: str = "中止しました。何も書き込んでいません。") -> None:
+        super().__init__(message)

@@ -8,10 +8,12 @@
    with a 「試しに取り込む」 option that writes everything and rolls it back;
 5. what was imported.
 
-Reading the file (sheet names, header guess, all rows) runs in the background behind a progress
-bar with 中止: it touches only the file.  Checking the rows and writing them run on the GUI thread,
-because the SQLCipher connection belongs to it; the write is one transaction, so an import is all
-or nothing (see :meth:`jusou_desktop.store.imports.ImportRepository.apply`).
+Everything long runs off the GUI thread behind a progress bar with 中止: reading the file (sheet
+names, header guess, all rows), checking every row against the database, and writing.  The check
+and the write use a connection of their own, opened on the worker thread
+(:meth:`~jusou_desktop.store.database.Database.opener_for_worker`).  The write is one
+transaction, so an import is all or nothing, and 中止 rolls back everything written so far
+(see :meth:`jusou_desktop.store.imports.ImportRepository.apply`).
 """
 
 from __future__ import annotations
@@ -40,13 +42,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from jusou_desktop.domain.errors import JusouError
+from jusou_desktop.domain.errors import Cancelled, JusouError
 from jusou_desktop.domain.ledger_import import FIELDS, ColumnMapping, ImportKind
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_file_common import fill_table, hint_label, make_table, store_call
 from jusou_desktop.gui.meeting_window import alert_label, button_row, column, form, row_of
 from jusou_desktop.gui.progress import Progress, run_with_progress
 from jusou_desktop.gui.session import Session
+from jusou_desktop.store.database import Database
 from jusou_desktop.store.imports import ImportPreview, ImportResult
 
 __all__ = ["NOT_IMPORTED", "PREVIEW_ROWS", "ImportPage", "ImportWizard"]
@@ -59,10 +62,6 @@ KINDS = (
     (ImportKind.CASES, "ケース台帳（事務所のExcelのケース一覧）"),
     (ImportKind.AGENCIES, "関係機関の一覧"),
 )
-
-
-class _ReadCancelled(Exception):
-    """The user pressed 中止 while the file was being read; nothing was changed."""
 
 
 def cell_text(value: object) -> str:
@@ -126,29 +125,59 @@ class ImportWizard(QWizard):
         assert isinstance(button, QPushButton)
         return button
 
-    def read_in_background(self, label: str, read: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        """``read`` (file only, never the database) off the GUI thread with 中止, then ``done``."""
-        self.busy = True
+    def in_background(
+        self,
+        label: str,
+        work: Callable[[Progress], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """``work`` off the GUI thread behind a progress bar with 中止, then ``done`` on it.
 
-        def work(progress: Progress) -> Any:
-            result = read()
-            if progress.cancelled():
-                raise _ReadCancelled
-            return result
+        ``work`` must not touch widgets or the session's database (use :meth:`with_database`);
+        it asks ``progress.cancelled()`` and raises :class:`Cancelled` itself, so that work which
+        has already committed is never reported as cancelled.  A failure is shown (中止 calmly,
+        as information) and then passed to ``failed``.
+        """
+        self.busy = True
 
         def finished(result: Any) -> None:
             self.busy = False
             if self.isVisible():  # closed (or locked) meanwhile: nothing to continue
                 done(result)
 
-        def failed(exc: BaseException) -> None:
+        def went_wrong(exc: BaseException) -> None:
             self.busy = False
-            if isinstance(exc, _ReadCancelled):
-                messages.inform(self, "読み込みを中止しました。")
+            if not self.isVisible():
+                return
+            if isinstance(exc, Cancelled):
+                messages.inform(self, str(exc))
             else:
                 messages.show_error(self, exc)
+            if failed is not None:
+                failed(exc)
 
-        run_with_progress(self, label, work, finished, failed)
+        run_with_progress(self, label, work, finished, went_wrong)
+
+    def with_database(
+        self,
+        label: str,
+        work: Callable[[Database, Progress], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """:meth:`in_background` with the database, through a connection of the worker's own."""
+        try:
+            open_view = self.session.db.opener_for_worker()
+        except JusouError as exc:  # locked or closed meanwhile
+            messages.show_error(self, exc)
+            return
+
+        def work_on_view(progress: Progress) -> Any:
+            with open_view() as view:
+                return work(view, progress)
+
+        self.in_background(label, work_on_view, done, failed)
 
 
 def _wizard(page: QWizardPage) -> ImportWizard:
@@ -211,11 +240,16 @@ class FilePage(QWizardPage):
             return False
         path = Path(text).expanduser()
 
-        def read() -> tuple[list[str], dict[str, int]]:
+        def read(progress: Progress) -> tuple[list[str], dict[str, int]]:
             from jusou_desktop.reports.excel_import import guess_header_row, read_workbook
 
             sheets = read_workbook(path)
-            return sheets, {s: guess_header_row(path, s, kind) for s in sheets[:GUESSED_SHEETS]}
+            guesses: dict[str, int] = {}
+            for sheet in sheets[:GUESSED_SHEETS]:
+                if progress.cancelled():
+                    raise Cancelled("読み込みを中止しました。")
+                guesses[sheet] = guess_header_row(path, sheet, kind)
+            return sheets, guesses
 
         def done(result: tuple[list[str], dict[str, int]]) -> None:
             wizard.kind, wizard.path = kind, path
@@ -223,7 +257,7 @@ class FilePage(QWizardPage):
             self._read_for = (kind, text)
             wizard.next()
 
-        wizard.read_in_background("Excelファイルを開いています…", read, done)
+        wizard.in_background("Excelファイルを開いています…", read, done)
         return False
 
 
@@ -270,10 +304,10 @@ class SheetPage(QWizardPage):
             return False
         kind, path, sheet, header_row = key
 
-        def read() -> tuple[list[str], list[dict[str, object]]]:
+        def read(progress: Progress) -> tuple[list[str], list[dict[str, object]]]:
             from jusou_desktop.reports.excel_import import read_sheet
 
-            return read_sheet(path, sheet or None, header_row=header_row)
+            return read_sheet(path, sheet or None, header_row=header_row, cancelled=progress.cancelled)
 
         def done(result: tuple[list[str], list[dict[str, object]]]) -> None:
             wizard.sheet, wizard.header_row = sheet or None, header_row
@@ -281,7 +315,7 @@ class SheetPage(QWizardPage):
             self._read_for = (kind, path, sheet, header_row)
             wizard.next()
 
-        wizard.read_in_background("シートを読み込んでいます…", read, done)
+        wizard.in_background("シートを読み込んでいます…", read, done)
         return False
 
 
@@ -397,6 +431,7 @@ class CheckPage(QWizardPage):
             "試しに取り込む（最後まで書き込めるか確かめてから元に戻します。データは変わりません）"
         )
         self.outcome = alert_label()
+        self._applied = False
         column(self, self.summary, (self.table, 1), self.dry_run, self.outcome)
         self.dry_run.toggled.connect(self._dry_run_toggled)
 
@@ -406,31 +441,46 @@ class CheckPage(QWizardPage):
 
     def initializePage(self) -> None:
         self.outcome.setText("")
+        self._applied = False
         self.check()
 
+    def cleanupPage(self) -> None:
+        _wizard(self).preview = None  # 戻る: the rows may be read again, so check them again
+
     def check(self) -> None:
-        """Check every row against the database as it is now (GUI thread: it reads the database)."""
+        """Check every row against the database as it is now, in the background."""
         wizard = _wizard(self)
-        mapping = wizard.mapping
+        kind, headers, rows, mapping = wizard.kind, wizard.headers, wizard.rows, wizard.mapping
+        first_row_number = wizard.header_row + 1
         source = wizard.path.name + (f"／シート「{wizard.sheet}」" if wizard.sheet else "")
-        ok, preview = store_call(
-            self,
-            lambda: wizard.session.db.imports.preview_rows(
-                wizard.kind,
-                wizard.headers,
-                wizard.rows,
-                mapping,
-                first_row_number=wizard.header_row + 1,
-                source=source,
-            ),
-        )
-        wizard.preview = preview if ok else None
-        self._show(wizard.preview)
+        wizard.preview = None
+        self.summary.setText(f"{len(rows)}行を確認しています…")
+        self.summary.setStyleSheet("")
+        fill_table(self.table, [])
         self.completeChanged.emit()
+
+        def work(view: Database, progress: Progress) -> ImportPreview:
+            preview = view.imports.preview_rows(
+                kind, headers, rows, mapping, first_row_number=first_row_number, source=source
+            )
+            if progress.cancelled():  # only read so far: nothing to undo
+                raise Cancelled("確認を中止しました。何も取り込んでいません。")
+            return preview
+
+        def done(preview: ImportPreview) -> None:
+            wizard.preview = preview
+            self._show(preview)
+            self.completeChanged.emit()
+
+        def failed(_exc: BaseException) -> None:
+            self._show(None)
+            self.completeChanged.emit()
+
+        wizard.with_database("取り込む行を確認しています…", work, done, failed)
 
     def _show(self, preview: ImportPreview | None) -> None:
         if preview is None:
-            self.summary.setText("確認できませんでした。")
+            self.summary.setText("確認できませんでした。「戻る」で読み込み直すか、もう一度お試しください。")
             fill_table(self.table, [])
             return
         counts = preview.counts
@@ -455,34 +505,49 @@ class CheckPage(QWizardPage):
         self.table.resizeRowsToContents()
 
     def isComplete(self) -> bool:
-        preview = _wizard(self).preview
-        return preview is not None and preview.ok
-
-    def validatePage(self) -> bool:
         wizard = _wizard(self)
         preview = wizard.preview
-        if preview is None or not preview.ok:
+        return preview is not None and preview.ok and not wizard.busy
+
+    def validatePage(self) -> bool:
+        """Start the import in the background; the wizard moves on when it has been written."""
+        wizard = _wizard(self)
+        if self._applied:
+            return True
+        preview = wizard.preview
+        if preview is None or not preview.ok or wizard.busy:
             return False
-        dry_run = self.dry_run.isChecked()
-        # On the GUI thread on purpose: the SQLCipher connection belongs to it.  apply() writes
-        # every row in ONE transaction and rolls everything back on any error (all or nothing).
-        try:
-            result = wizard.session.db.imports.apply(
-                wizard.kind, preview, by=wizard.session.user_name, dry_run=dry_run
+        kind, by, dry_run = wizard.kind, wizard.session.user_name, self.dry_run.isChecked()
+        self.outcome.setText("")
+
+        def work(view: Database, progress: Progress) -> ImportResult:
+            # ONE transaction on the worker's connection: any error, or 中止, rolls back every row.
+            return view.imports.apply(
+                kind, preview, by=by, dry_run=dry_run, cancelled=progress.cancelled, progress=progress.report
             )
-        except JusouError as exc:
-            messages.show_error(self, exc)
-            self.check()  # the database may have changed since the check: show it as it is now
-            return False
-        if dry_run:
-            self.outcome.setText(
-                f"試しに{result.count}件を書き込み、問題なく終わることを確かめました。"
-                "データベースは変更していません。取り込むには「試しに取り込む」のチェックを外してください。"
-            )
-            return False
-        wizard.outcome = result
-        wizard.imported.emit()
-        return True
+
+        def done(result: ImportResult) -> None:
+            self.completeChanged.emit()
+            if result.dry_run:
+                self.outcome.setText(
+                    f"試しに{result.count}件を書き込み、問題なく終わることを確かめました。"
+                    "データベースは変更していません。取り込むには「試しに取り込む」のチェックを外してください。"
+                )
+                return
+            wizard.outcome = result
+            self._applied = True
+            wizard.next()
+            wizard.imported.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.completeChanged.emit()
+            if not isinstance(exc, Cancelled):
+                self.check()  # the database may have changed since the check: show it as it is now
+
+        label = "試しに書き込んでいます…" if dry_run else f"{preview.counts.ready}件を取り込んでいます…"
+        wizard.with_database(label, work, done, failed)
+        self.completeChanged.emit()
+        return False
 
 
 # ---- 5. result ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from jusou_desktop.domain.errors import JusouError
 from jusou_desktop.domain.ids import CaseId, ReferralId
-from jusou_desktop.gui import messages, recent
+from jusou_desktop.gui import messages, recent, tasks
 from jusou_desktop.gui.autolock import DEFAULT_MINUTES, InactivityTimer, LockScreen
 from jusou_desktop.gui.case_list import CaseListView
 from jusou_desktop.gui.session import Session
@@ -438,6 +438,12 @@ class MainWindow(QMainWindow):
         self._user_label.setText(f"利用者: {self.session.author_label}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if tasks.running():  # an import may be writing through its own connection: let it end first
+            messages.inform(
+                self, "処理中の作業があります。終わるのを待つか「中止」してから、もう一度閉じてください。"
+            )
+            event.ignore()
+            return
         if self.session is not None and not self.is_locked() and self.case_tabs is not None:
             while self.case_tabs.count() > 1:
                 if not self.close_case_tab(1):

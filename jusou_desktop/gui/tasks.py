@@ -35,6 +35,11 @@ class _Job(QRunnable):
 _alive: set[_Relay] = set()
 
 
+def running() -> int:
+    """How many background jobs have not reported back yet."""
+    return len(_alive)
+
+
 def run_in_background(
     fn: Callable[[], Any],
     on_success: Callable[[Any], None],

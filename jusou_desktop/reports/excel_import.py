@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter
 
-from jusou_desktop.domain.errors import JusouError
+from jusou_desktop.domain.errors import Cancelled, JusouError
 from jusou_desktop.domain.ledger_import import ImportKind, header_score
 
 __all__ = ["ImportFileError", "guess_header_row", "read_sheet", "read_workbook"]
@@ -148,12 +148,19 @@ def _sheet(workbook: Any, path: Path | str, sheet: str | None) -> Any:
 
 
 def read_sheet(
-    path: Path | str, sheet: str | None = None, *, header_row: int = 1, limit: int | None = None
+    path: Path | str,
+    sheet: str | None = None,
+    *,
+    header_row: int = 1,
+    limit: int | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> tuple[list[str], list[dict[str, object]]]:
     """The header row and the rows below it as ``{header: value}`` (``sheet`` None: the first).
 
     ``rows[i]`` is Excel row ``header_row + 1 + i``.  ``limit`` stops after that many rows
     (for a quick preview).  Columns without a header and beyond the last header are ignored.
+    ``cancelled`` is asked every few hundred rows; True stops the reading with
+    :class:`~jusou_desktop.domain.errors.Cancelled` (the file is only ever read).
     """
     if header_row < 1:
         raise ValueError("header_row starts at 1")
@@ -172,12 +179,14 @@ def read_sheet(
             for cells in lines:
                 if limit is not None and len(rows) >= limit:
                     break
+                if len(rows) % 500 == 0 and cancelled():
+                    raise Cancelled("読み込みを中止しました。")
                 padded = tuple(cells) + (None,) * (len(headers) - len(cells))
                 row = {h: _value(c) for h, c in zip(headers, padded, strict=False)}
                 rows.append(row)
                 if any(v is not None for v in row.values()):
                     last_filled = len(rows)
-        except ImportFileError:
+        except (ImportFileError, Cancelled):
             raise
         except Exception as exc:  # a damaged sheet part surfaces only while streaming
             raise _unreadable(Path(path)) from exc
@@ -194,7 +203,7 @@ def guess_header_row(path: Path | str, sheet: str | None, kind: ImportKind, *, s
                 (header_score(kind, tuple(cells)), -number)
                 for number, cells in enumerate(worksheet.iter_rows(max_row=scan, values_only=True), start=1)
             ]
-        except ImportFileError:
+        except (ImportFileError, Cancelled):
             raise
         except Exception as exc:
             raise _unreadable(Path(path)) from exc

@@ -50,6 +50,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from jusou_desktop.domain.errors import Cancelled
 from jusou_desktop.domain.wareki import format_wareki
 from jusou_desktop.shipped import shipped_dir
 
@@ -96,13 +97,6 @@ _MUTED = colors.HexColor("#404040")
 
 CancelledCheck = Callable[[], bool]
 ProgressCallback = Callable[[int, int], None]
-
-
-class Cancelled(Exception):
-    """The user cancelled while a PDF was being made; nothing was written."""
-
-    def __init__(self, message: str = "PDFの作成を取り消しました。") -> None:
-        super().__init__(message)
 
 
 class PdfWriteError(OSError):

@@ -94,11 +94,20 @@ _COUNTED_TABLES = (("ケース", "cases"), ("人", "persons"), ("関係機関", 
 class Database:
     """An open, unlocked, migrated database file."""
 
-    def __init__(self, path: Path, key: crypto.DerivedKey, conn: cx.Connection, lock: LockFile) -> None:
+    def __init__(
+        self,
+        path: Path,
+        key: crypto.DerivedKey,
+        conn: cx.Connection,
+        lock: LockFile,
+        *,
+        owns_lock: bool = True,
+    ) -> None:
         self.path = path
         self._key = key
         self._conn: cx.Connection | None = conn
         self._lock = lock
+        self._owns_lock = owns_lock
         self._depth = 0
         from jusou_desktop.store.agencies import AgencyRepository, StaffRepository
         from jusou_desktop.store.cases import CaseRepository
@@ -253,6 +262,30 @@ class Database:
         """A further connection for another thread; reuses the derived key (no second KDF)."""
         return cx.connect(self.path, self._key, check_same_thread=check_same_thread)
 
+    def opener_for_worker(self) -> Callable[[], Database]:
+        """How a background thread opens this same file with every repository (imports).
+
+        Call this on the thread that owns this database; call the result on the worker thread
+        (the connection belongs to the thread that makes it) and close what it returns there::
+
+            open_view = db.opener_for_worker()
+            def work():                      # on a worker thread
+                with open_view() as view:    # 0.5 ms: the derived key is reused
+                    view.imports.apply(...)
+
+        The view has its own connection and its own transactions; it shares this database's
+        lock file, so closing the view never releases the lock.  SQLite serialises the two
+        connections (``busy_timeout``): this one can read while the view writes, and sees the
+        view's rows once they are committed.
+        """
+        self.conn  # noqa: B018 - refuses (StoreError) while the database is locked or closed
+        path, key, lock = self.path, self.key, self._lock
+
+        def open_view() -> Database:
+            return Database(path, key, cx.connect(path, key), lock, owns_lock=False)
+
+        return open_view
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[cx.Connection]:
         """All-or-nothing: commit at the end, roll back on any error (nested calls join)."""
@@ -309,14 +342,15 @@ class Database:
         self._key = key
 
     def close(self) -> None:
-        if self._conn is None and self._lock.held:
+        if self._conn is None and self._lock.held and self._owns_lock:
             self._lock.release()
         if self._conn is not None:
             try:
                 self._conn.close()
             finally:
                 self._conn = None
-                self._lock.release()
+                if self._owns_lock:
+                    self._lock.release()
 
     def __enter__(self) -> Database:
         return self

@@ -15,12 +15,12 @@ ONE transaction: an error on any row (or a crash) leaves the database exactly as
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from jusou_desktop.domain.errors import RuleViolation
+from jusou_desktop.domain.errors import Cancelled, RuleViolation
 from jusou_desktop.domain.ids import AgencyId, CaseId
 from jusou_desktop.domain.ledger_import import (
     AgencyRecord,
@@ -148,6 +148,26 @@ class _Rehearsed(Exception):
         self.rows = rows
 
 
+class _Steps:
+    """Counts the rows written: asks ``cancelled`` before each one and reports progress now and then."""
+
+    def __init__(
+        self, total: int, cancelled: Callable[[], bool], progress: Callable[[int, int], None]
+    ) -> None:
+        self.total = total
+        self.done = 0
+        self._cancelled = cancelled
+        self._progress = progress
+        self._every = max(1, total // 200)  # about 200 reports, whatever the size of the ledger
+
+    def next(self) -> None:
+        if self._cancelled():
+            raise Cancelled("取り込みを中止しました。データベースは変更していません。")
+        if self.done % self._every == 0:
+            self._progress(self.done, self.total)
+        self.done += 1
+
+
 def _refusal(problems: Sequence[RowProblem], *, changed: bool = False) -> RuleViolation:
     rows = {p.row_number for p in problems if p.row_number is not None}
     where = f"{len(rows)}行に" if rows else ""
@@ -268,7 +288,14 @@ class ImportRepository(Repository):
     # ---- apply -----------------------------------------------------------------------------
 
     def apply(
-        self, kind: ImportKind, preview: ImportPreview, *, by: str, dry_run: bool = False
+        self,
+        kind: ImportKind,
+        preview: ImportPreview,
+        *,
+        by: str,
+        dry_run: bool = False,
+        cancelled: Callable[[], bool] = lambda: False,
+        progress: Callable[[int, int], None] = lambda _done, _total: None,
     ) -> ImportResult:
         """Write every row of a problem-free preview in one transaction, or nothing at all.
 
@@ -277,6 +304,10 @@ class ImportRepository(Repository):
         writing rolls the whole import back.  ``dry_run`` writes everything and then rolls back,
         proving the import would succeed without changing the file.  On success the column
         mapping is remembered for the next import of this kind.
+
+        ``cancelled`` is asked before every row; when it answers True the import stops with
+        :class:`Cancelled` and everything written so far is rolled back.  ``progress(done, total)``
+        counts the rows written.
         """
         if preview.kind is not kind:
             raise ValueError(f"preview of {preview.kind} applied as {kind}")
@@ -291,10 +322,13 @@ class ImportRepository(Repository):
                 )
                 if problems:
                     raise _refusal(problems, changed=True)
+                steps = _Steps(len(records), cancelled, progress)
                 if kind is ImportKind.CASES:
-                    written = self._write_cases(conn, [r for r in records if isinstance(r, CaseRecord)], by)
+                    cases = [r for r in records if isinstance(r, CaseRecord)]
+                    written = self._write_cases(conn, cases, by, steps)
                 else:
-                    written = self._write_agencies([r for r in records if isinstance(r, AgencyRecord)])
+                    written = self._write_agencies([r for r in records if isinstance(r, AgencyRecord)], steps)
+                progress(steps.done, steps.total)
                 if dry_run:
                     raise _Rehearsed(written)
                 self.remember_mapping(kind, preview.mapping)
@@ -303,7 +337,7 @@ class ImportRepository(Repository):
         return ImportResult(kind, written)
 
     def _write_cases(
-        self, conn: Connection, records: Sequence[CaseRecord], by: str
+        self, conn: Connection, records: Sequence[CaseRecord], by: str, steps: _Steps
     ) -> tuple[ImportedRow, ...]:
         agency_ids = {
             str(r[1]): AgencyId(r[0]) for r in conn.execute("SELECT id, name FROM agencies").fetchall()
@@ -312,6 +346,7 @@ class ImportRepository(Repository):
         ordered = sorted(records, key=lambda r: (not r.number, r.row_number))
         written: list[ImportedRow] = []
         for record in ordered:
+            steps.next()
             consent = (
                 Consent(record.consent, record.opened_on, recorded_by=by, note=IMPORT_NOTE)
                 if record.consent is not None
@@ -354,8 +389,11 @@ class ImportRepository(Repository):
             conn, case_id, StatusChange(CaseStatus.RECEIVED, record.status, changed_on, IMPORT_NOTE, by)
         )
 
-    def _write_agencies(self, records: Sequence[AgencyRecord]) -> tuple[ImportedRow, ...]:
-        return tuple(
-            ImportedRow(record.row_number, int(self._db.agencies.add(record.agency)), record.agency.name)
-            for record in records
-        )
+    def _write_agencies(self, records: Sequence[AgencyRecord], steps: _Steps) -> tuple[ImportedRow, ...]:
+        written: list[ImportedRow] = []
+        for record in records:
+            steps.next()
+            written.append(
+                ImportedRow(record.row_number, int(self._db.agencies.add(record.agency)), record.agency.name)
+            )
+        return tuple(written)
