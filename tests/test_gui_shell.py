@@ -280,7 +280,8 @@ def test_the_window_does_not_close_under_a_running_import(
 ) -> None:
     monkeypatch.setattr(tasks, "running", lambda: 1)  # e.g. an import writing on a worker thread
     assert not window.close()
-    assert window.session is not None and window.session.db.is_open
+    assert window.session is not None
+    assert window.session.db.is_open
     assert any("処理中の作業があります" in text for text in messages.shown)
     monkeypatch.undo()
     assert window.close()
