@@ -110,6 +110,42 @@ def test_further_connections_reuse_the_derived_key(db: Database) -> None:
 # ---- files that are not ours ----------------------------------------------------------------
 
 
+def test_a_new_file_keeps_its_hot_statements_prepared(tmp_path: Path) -> None:
+    """Creating a file runs well over 128 different statements (migrations, seeding); the loop
+    that follows must still find its statements in the cache instead of parsing each one again
+    (sqlcipher3's cache evicts the newest entry when full: benchmark a1 was 2x slower).
+
+    SQLite asks the authorizer only while it compiles a statement, so no call means no parsing.
+    """
+    db = Database.create(tmp_path / "new.jusou", PASSPHRASE)
+    try:
+        for k in range(300):  # a long session: many different statements already run
+            db.conn.execute(f"SELECT {k} FROM settings LIMIT 0").fetchall()
+        compiled: list[object] = []
+
+        def authorizer(*args: object) -> int:
+            compiled.append(args)
+            return sqlcipher.SQLITE_OK
+
+        db.conn.set_authorizer(authorizer)
+
+        def one_case(i: int) -> None:
+            db.cases.create(
+                Person(name=f"架空 {i}", kana=f"カクウ {i}"), opened_on=dt.date(2024, 5, 1), tags=["8050"]
+            )
+
+        with db.transaction():
+            one_case(0)  # first time: each statement is compiled once
+            assert compiled
+            compiled.clear()
+            for i in range(1, 20):
+                one_case(i)
+            assert compiled == []  # nothing parsed again for the next 19 cases
+    finally:
+        db.conn.set_authorizer(None)
+        db.close()
+
+
 def test_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "usb" / "なし.jusou"
     with pytest.raises(DatabaseMissing) as caught:

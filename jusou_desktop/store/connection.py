@@ -52,6 +52,13 @@ class Connection(Protocol):
 APPLICATION_ID: Final = 0x4A55534F  # "JUSO": marks a file as ours, inside the encrypted header
 PLAINTEXT_HEADER: Final = b"SQLite format 3\x00"
 PAGE_CACHE_KIB: Final = 64 * 1024  # 64 MiB: SQLCipher writes are ~4x slower with the 2 MiB default
+# sqlcipher3 keeps pysqlite's old statement cache, which evicts the NEWEST entry once it is full
+# (entries are ranked by use count, and a new one enters last with a count of 1).  With the
+# default of 128, a connection that has already run 128 different statements (the migrations and
+# the seeding of a new file do) re-parses every statement of a new loop: bulk cases.create was
+# 2x slower on a new file than on the same file reopened (benchmark a1).  The app's statements,
+# dynamic filters included, number a few hundred, so 1,024 keeps all of them (a few MB at most).
+STATEMENT_CACHE: Final = 1024
 
 EXPECTED_CIPHER_SETTINGS: Final = {
     "cipher_default_page_size": "4096",
@@ -142,7 +149,11 @@ def connect(
     uri = Path(path).resolve().as_uri() + f"?mode={mode}"
     try:
         conn: Any = sqlcipher.connect(
-            uri, uri=True, isolation_level=None, check_same_thread=check_same_thread
+            uri,
+            uri=True,
+            isolation_level=None,
+            check_same_thread=check_same_thread,
+            cached_statements=STATEMENT_CACHE,
         )
     except sqlcipher.OperationalError as exc:
         raise translate(exc, path) from exc
