@@ -616,3 +616,43 @@ def test_libreoffice_prints_the_jisseki_workbook(tmp_path: Path) -> None:
         timeout=180,
     )
     assert not (tmp_path / "locked" / "locked.pdf").exists()
+
+
+def _system_python_has_uno() -> bool:
+    python = shutil.which("python3", path="/usr/bin:/bin")
+    if python is None or shutil.which("soffice") is None:
+        return False
+    return subprocess.run([python, "-c", "import uno"], capture_output=True, check=False).returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not _system_python_has_uno(),
+    reason="LibreOffice と python3-uno が入っていないため、パスワード付きで開けるかを確かめられない",
+)
+def test_libreoffice_opens_a_protected_workbook_with_its_password_only(tmp_path: Path) -> None:
+    """Another implementation of Excel's file encryption (LibreOffice) reads what msoffcrypto wrote."""
+    source = tmp_path / "jisseki.xlsx"
+    write_jisseki_xlsx(_jisseki(), source, printed_on=PRINTED)
+    locked = tmp_path / "locked.xlsx"
+    encrypt_xlsx(source, locked, PASSWORD)  # a Japanese password, as an office might choose
+    script = Path(__file__).with_name("libreoffice_uno.py")
+    python = shutil.which("python3", path="/usr/bin:/bin")
+    assert python is not None
+
+    def open_with(password: str) -> list[str]:
+        done = subprocess.run(
+            [python, str(script), str(locked), password, str(tmp_path / "lo_profile")],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=240,
+        )
+        return done.stdout.splitlines()
+
+    opened = open_with(PASSWORD)
+    assert opened[0] == "OPENED"
+    assert opened[1].split("\t") == ["実績", "定義", "成果目標", "前年度比較", "グラフ"]
+    assert "令和6年度" in opened[2]
+    assert open_with("つむぎ-Excel-2024") == ["REFUSED"]
+    assert open_with("") == ["REFUSED"]
