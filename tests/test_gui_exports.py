@@ -423,10 +423,13 @@ def test_an_import_runs_off_the_gui_thread_and_cancelling_it_undoes_every_row(
     writers: list[str] = []
     release = threading.Event()
 
+    hold_at = {1}  # which row (1-based) of an import holds until the test lets it go on
+
     def slow_create(self: CaseRepository, *args: Any, **kwargs: Any) -> Any:
         writers.append(threading.current_thread().name)
         case_id = real_create(self, *args, **kwargs)
-        release.wait(15)  # a long import: hold after each row until the test has pressed 中止
+        if len(writers) in hold_at:
+            release.wait(15)  # a long import: hold until the test has pressed 中止
         return case_id
 
     monkeypatch.setattr(CaseRepository, "create", slow_create)
@@ -450,10 +453,41 @@ def test_an_import_runs_off_the_gui_thread_and_cancelling_it_undoes_every_row(
     assert db.cases.count() == before  # the first row was rolled back
     assert wizard.currentId() == ImportWizard.CHECK
 
-    monkeypatch.undo()  # the same rows import once the user lets it finish
+    # キャンセル of the wizard (or the lock closing it) during an import stops it the same way.
+    release.clear()
+    writers.clear()
+    messages.shown.clear()
     wizard.import_button().click()
-    qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.RESULT, timeout=15_000)
+    qtbot.waitUntil(lambda: bool(writers), timeout=10_000)
+    wizard.reject()
+    assert not wizard.isVisible()
+    release.set()
+    qtbot.waitUntil(lambda: not wizard.busy, timeout=15_000)
+    assert len(writers) == 1
+    assert db.cases.count() == before
+    assert messages.shown == []  # nothing to report: nothing was written
+
+    # 中止 too late: the last row is being written, so the import commits; it is still reported.
+    again = ImportWizard(office)
+    qtbot.addWidget(again)
+    imported: list[bool] = []
+    again.imported.connect(lambda: imported.append(True))
+    again.show()
+    _through_mapping(qtbot, again, path)
+    _next(qtbot, again, ImportWizard.CHECK)
+    _checked(qtbot, again)
+    release.clear()
+    writers.clear()
+    hold_at.clear()
+    hold_at.add(6)
+    again.import_button().click()
+    qtbot.waitUntil(lambda: len(writers) == 6, timeout=10_000)
+    again.reject()
+    release.set()
+    qtbot.waitUntil(lambda: not again.busy, timeout=15_000)
     assert db.cases.count() == before + 6
+    assert imported == [True]  # the case list is refreshed
+    assert messages.shown == ["中止が間に合わず、取り込みは終わっていました。ケースを6件取り込みました。"]
 
 
 @pytest.mark.usefixtures("quiet_messages")

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressDialog,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -108,6 +109,7 @@ class ImportWizard(QWizard):
         self.preview: ImportPreview | None = None
         self.outcome: ImportResult | None = None
         self.busy = False
+        self._job: QProgressDialog | None = None
         self.file_page = FilePage()
         self.sheet_page = SheetPage()
         self.mapping_page = MappingPage()
@@ -118,6 +120,16 @@ class ImportWizard(QWizard):
         ):
             self.setPage(page_id, page)
         self.resize(self.fontMetrics().horizontalAdvance("あ") * 76, self.fontMetrics().height() * 44)
+
+    def reject(self) -> None:
+        """キャンセル, Esc, or the lock closing the window: running work is stopped (中止) first.
+
+        A cancelled import rolls every row back; one that committed just before is still
+        reported (see ``done_when_closed``).
+        """
+        if self._job is not None:
+            self._job.canceled.emit()  # what its 中止 button does (cancel() alone only resets the bar)
+        super().reject()
 
     def import_button(self) -> QPushButton:
         """The 「取り込む」 button of the check page."""
@@ -131,23 +143,29 @@ class ImportWizard(QWizard):
         work: Callable[[Progress], Any],
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None] | None = None,
+        *,
+        done_when_closed: bool = False,
     ) -> None:
         """``work`` off the GUI thread behind a progress bar with 中止, then ``done`` on it.
 
         ``work`` must not touch widgets or the session's database (use :meth:`with_database`);
         it asks ``progress.cancelled()`` and raises :class:`Cancelled` itself, so that work which
         has already committed is never reported as cancelled.  A failure is shown (中止 calmly,
-        as information) and then passed to ``failed``.
+        as information) and then passed to ``failed``.  When the wizard was closed meanwhile
+        (キャンセル, or the lock) ``done`` is skipped, unless ``done_when_closed``: work that
+        finished anyway (an import committed just as 中止 came) must still be reported.
         """
         self.busy = True
 
         def finished(result: Any) -> None:
             self.busy = False
-            if self.isVisible():  # closed (or locked) meanwhile: nothing to continue
+            self._job = None
+            if self.isVisible() or done_when_closed:
                 done(result)
 
         def went_wrong(exc: BaseException) -> None:
             self.busy = False
+            self._job = None
             if not self.isVisible():
                 return
             if isinstance(exc, Cancelled):
@@ -157,7 +175,7 @@ class ImportWizard(QWizard):
             if failed is not None:
                 failed(exc)
 
-        run_with_progress(self, label, work, finished, went_wrong)
+        self._job = run_with_progress(self, label, work, finished, went_wrong)
 
     def with_database(
         self,
@@ -165,6 +183,8 @@ class ImportWizard(QWizard):
         work: Callable[[Database, Progress], Any],
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None] | None = None,
+        *,
+        done_when_closed: bool = False,
     ) -> None:
         """:meth:`in_background` with the database, through a connection of the worker's own."""
         try:
@@ -177,7 +197,7 @@ class ImportWizard(QWizard):
             with open_view() as view:
                 return work(view, progress)
 
-        self.in_background(label, work_on_view, done, failed)
+        self.in_background(label, work_on_view, done, failed, done_when_closed=done_when_closed)
 
 
 def _wizard(page: QWizardPage) -> ImportWizard:
@@ -527,6 +547,15 @@ class CheckPage(QWizardPage):
             )
 
         def done(result: ImportResult) -> None:
+            if not wizard.isVisible():  # closed as 中止 came, but every row was already written
+                if not result.dry_run:
+                    wizard.outcome = result
+                    wizard.imported.emit()
+                    messages.inform(
+                        wizard.parentWidget(),
+                        f"中止が間に合わず、取り込みは終わっていました。{result.describe()}",
+                    )
+                return
             self.completeChanged.emit()
             if result.dry_run:
                 self.outcome.setText(
@@ -545,7 +574,7 @@ class CheckPage(QWizardPage):
                 self.check()  # the database may have changed since the check: show it as it is now
 
         label = "試しに書き込んでいます…" if dry_run else f"{preview.counts.ready}件を取り込んでいます…"
-        wizard.with_database(label, work, done, failed)
+        wizard.with_database(label, work, done, failed, done_when_closed=True)
         self.completeChanged.emit()
         return False
 
