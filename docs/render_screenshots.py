@@ -127,8 +127,14 @@ def main() -> int:
         year = exports.jisseki.year
         year.setCurrentIndex(max(0, year.findData(fiscal_year_of(TODAY) - 1)))  # the last full 年度
         grab(window, "19_jisseki")
-        window.show_section("地域資源")
-        grab(window, "06_placeholder")
+        window.show_section("地域資源")  # refreshed when shown, so the fixed day counts
+        resources = window.sections.currentWidget()
+        settled = next(r for r in db.resources.rows() if r.settled)  # someone's connection stuck here
+        resources.directory.select_resource(settled.id)
+        grab(window, "20_resources")
+        resources.setCurrentIndex(1)
+        grab(window, "20_resources_follow_ups")
+        resources.setCurrentIndex(0)
         window.show_section("設定")
         grab(window, "07_settings")
         settings = window.sections.currentWidget()

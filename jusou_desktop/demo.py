@@ -21,6 +21,7 @@ from pathlib import Path
 from jusou_desktop.demo_meetings import add_meetings
 from jusou_desktop.demo_plans import draft_plans, settle_plans
 from jusou_desktop.demo_referrals import add_referrals
+from jusou_desktop.demo_resources import add_resources
 from jusou_desktop.domain.consent import MeetingKind, lead_should_be_coordinator, meeting_kind_for
 from jusou_desktop.domain.errors import RuleViolation, ValidationError
 from jusou_desktop.domain.ids import AgencyId, CaseId, StaffId
@@ -1066,6 +1067,7 @@ def populate(db: Database, *, seed: int = 2024, today: dt.date | None = None) ->
         drafted = draft_plans(db, rng, today, by)  # put forward: their meetings are needed
         meetings = add_meetings(db, rng, today)
         settle_plans(db, rng, today, drafted, by)
+        add_resources(db, rng, today)  # 地域資源 and the cases connected to them
         notes = db.notes.count()
     return DemoSummary(
         cases=len(plans),

@@ -27,6 +27,7 @@ from jusou_desktop.domain.model import (
     Staff,
     TeamMember,
 )
+from jusou_desktop.domain.resources import Resource, ResourceKind
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_file import CaseFileWidget
 from jusou_desktop.gui.case_file_notes import NOT_YOURS
@@ -685,3 +686,19 @@ def test_ending_needs_a_jusou_meeting_until_one_is_held(qtbot: QtBot, office: Of
     widget._reload()
     assert widget.links_tab.needs.rowCount() == 0
     assert "会議が必要です" not in widget.header.text()
+
+
+def test_the_case_file_shows_the_resources_the_person_was_connected_to(qtbot: QtBot, office: Office) -> None:
+    """「つなぎ・予定」 lists the 地域資源 of 参加支援 recorded in the 地域資源 section."""
+    db = office.db
+    widget = open_file(qtbot, office)
+    widget.tabs.setCurrentWidget(widget.links_tab)
+    listing = widget.links_tab.resources
+    assert listing.empty.isVisible()
+    salon = db.resources.add(Resource("川端ふれあいサロン", ResourceKind.PLACE))
+    db.resources.connect(salon, office.case_id, dt.date(2024, 5, 1), today=dt.date(2024, 5, 1))
+    widget.links_tab.load()
+    assert not listing.empty.isVisible()
+    assert listing.table.rowCount() == 1
+    cells = [listing.table.item(0, c).text() for c in range(4)]  # type: ignore[union-attr]
+    assert cells == ["川端ふれあいサロン", "居場所・サロン", "調整中", "令和6年5月1日"]

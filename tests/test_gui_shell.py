@@ -52,7 +52,8 @@ def test_every_section_is_reachable_and_japanese(window: MainWindow) -> None:
         window.show_section(section)
         assert window.sections.currentIndex() == SECTIONS.index(section)
     window.show_section("地域資源")
-    assert "準備中" in _visible_texts(window)
+    assert "地域資源（参加支援の資源）" in _visible_texts(window)
+    assert "準備中" not in _visible_texts(window)
     assert "データベース: case.jusou" in window._file_label.text()
     assert "相談 太郎" in window._user_label.text()
 

@@ -1,4 +1,5 @@
-"""ケースファイル「つなぎ・予定」: the case's referral sheets, its dated tasks and meeting requests."""
+"""ケースファイル「つなぎ・予定」: the case's referral sheets, dated tasks, meeting requests and the
+地域資源 it is connected to for 参加支援 (those are recorded in the 地域資源 section)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from jusou_desktop.gui.case_file_common import (
     wareki,
 )
 from jusou_desktop.gui.referral_list import waiting_text
+from jusou_desktop.gui.resources import CaseResourceList
 from jusou_desktop.gui.session import Session
 
 
@@ -78,10 +80,14 @@ class LinksTab(QWidget):
             self.need_buttons[reason] = button
             nb.addWidget(button)
         ql.addLayout(nb)
+        resource_box = QGroupBox("参加支援でつながった地域資源（記録は「地域資源」で）")
+        self.resources = CaseResourceList(session, case_id)
+        QVBoxLayout(resource_box).addWidget(self.resources)
         layout = QVBoxLayout(self)
         layout.addWidget(referral_box, 2)
         layout.addWidget(task_box, 2)
         layout.addWidget(request_box, 1)
+        layout.addWidget(resource_box, 1)
 
     def load(self, today: dt.date | None = None) -> None:
         db = self.session.db
@@ -129,6 +135,7 @@ class LinksTab(QWidget):
         fill_table(self.requests, [[wareki(m.requested_on), m.kind, m.purpose, m.state] for m in requests])
         _ok, needs = store_call(self, lambda: db.meetings.open_needs(self.case_id))
         fill_table(self.needs, [[wareki(n.since), n.reason.value, n.source] for n in needs or []])
+        store_call(self, self.resources.refresh)
 
     def raise_need(self, reason: Reason) -> None:
         """Ending and suspension are decided by a 重層的支援会議: ask for one (the reminder shows until it is held)."""

@@ -37,18 +37,6 @@ from jusou_desktop.store.database import Database
 
 APP_TITLE = "重層支援デスクトップ"
 SECTIONS = ("ケース", "つなぎ", "会議", "支援プラン", "関係機関", "地域資源", "実績・出力", "設定")
-_PLANNED = {
-    "地域資源": "参加支援につなぐ地域資源の一覧と、つながった人の記録",
-}
-
-
-def placeholder(section: str) -> QWidget:
-    page = QWidget()
-    label = QLabel(f"「{section}」は準備中です。\n\n予定: {_PLANNED.get(section, '')}")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    QVBoxLayout(page).addWidget(label)
-    return page
 
 
 class SettingsPage(QWidget):
@@ -264,7 +252,13 @@ class MainWindow(QMainWindow):
             settings_tabs.addTab(MeetingSettingsPage(self.session.db), "会議")
             self.sheet_templates = templates
             return settings_tabs
-        return placeholder(section)
+        if section == "地域資源":
+            from jusou_desktop.gui.resources import ResourceSection
+
+            resources = ResourceSection(self.session)
+            resources.open_case.connect(lambda case_id: self.open_case(CaseId(case_id)))
+            return resources
+        raise ValueError(f"unknown section: {section}")
 
     def show_section(self, section: str) -> None:
         self.nav.setCurrentRow(SECTIONS.index(section))

@@ -119,6 +119,7 @@ class Database:
         from jusou_desktop.store.notes import NoteRepository
         from jusou_desktop.store.plans import PlanRepository
         from jusou_desktop.store.referrals import MeetingRequestRepository, ReferralRepository, TaskRepository
+        from jusou_desktop.store.resources import ResourceRepository
         from jusou_desktop.store.settings import SettingsRepository
         from jusou_desktop.store.sheets import TemplateRepository
 
@@ -137,6 +138,7 @@ class Database:
         self.plans = PlanRepository(self)
         self.jisseki = JissekiRepository(self)
         self.export_log = ExportLogRepository(self)
+        self.resources = ResourceRepository(self)
 
     # ---- opening -------------------------------------------------------------------------
 

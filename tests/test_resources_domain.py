@@ -1,0 +1,215 @@
+"""地域資源 rules (domain.resources), without the store: the resource, the connection's status
+flow 調整中 → 利用中 → 定着 / 終了, the 定着の確認 and when one falls due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from jusou_desktop.domain.errors import RuleViolation, ValidationError
+from jusou_desktop.domain.ids import CaseId
+from jusou_desktop.domain.resources import (
+    DEFAULT_FOLLOW_UP_DAYS,
+    Condition,
+    FollowUp,
+    Formality,
+    LinkStatus,
+    Resource,
+    ResourceId,
+    ResourceKind,
+    ResourceLink,
+    can_remove,
+    due_cutoff,
+    follow_up_due_on,
+    is_due,
+    last_contact,
+    move,
+    new_link,
+    refusal_reason,
+    steps_from,
+    validate_check,
+    validate_interval,
+    validate_resource,
+)
+
+TODAY = dt.date(2025, 2, 14)
+SALON = Resource(name="川端ふれあいサロン", kind=ResourceKind.PLACE, id=ResourceId(1))
+S = LinkStatus
+
+
+def _link(status: LinkStatus = S.ARRANGING, **changes: object) -> ResourceLink:
+    base = ResourceLink(ResourceId(1), CaseId(7), referred_on=dt.date(2024, 10, 1), status=status)
+    if status in (S.USING, S.SETTLED):
+        base = replace(base, started_on=dt.date(2024, 10, 10))
+    if status == S.SETTLED:
+        base = replace(base, settled_on=dt.date(2024, 12, 1))
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+# ---- the resource ----------------------------------------------------------------------------------
+
+
+def test_a_resource_needs_a_name_and_is_kept_trimmed() -> None:
+    with pytest.raises(ValidationError, match="名称を入力") as caught:
+        validate_resource(Resource(name="\u3000 ", kind=ResourceKind.FARM))
+    assert caught.value.field == "name"
+    kept = validate_resource(
+        Resource(name=" つむぎファーム ", kind=ResourceKind.FARM, district=" 北原 ", schedule=" 月〜金 ")
+    )
+    assert (kept.name, kept.district, kept.schedule) == ("つむぎファーム", "北原", "月〜金")
+    assert kept.formality is Formality.INFORMAL  # a neighbourhood's own activity unless said otherwise
+
+
+def test_kinds_and_formality_are_the_words_shown() -> None:
+    assert [k.value for k in ResourceKind][:2] == ["居場所・サロン", "就労体験・中間就労"]
+    assert ResourceKind.OTHER.value == "その他"
+    assert {f.value for f in Formality} == {"制度内", "インフォーマル"}
+
+
+# ---- connecting ------------------------------------------------------------------------------------
+
+
+def test_a_new_connection_starts_in_arranging() -> None:
+    link = new_link(SALON, CaseId(7), dt.date(2025, 2, 1), TODAY, referred_by=" 参加支援員 ")
+    assert link.status is S.ARRANGING
+    assert link.referred_by == "参加支援員"
+    assert link.started_on is None
+
+
+def test_nobody_new_is_connected_to_a_resting_resource_or_on_a_future_day() -> None:
+    with pytest.raises(RuleViolation, match="休止中"):
+        new_link(replace(SALON, active=False), CaseId(7), TODAY, TODAY)
+    with pytest.raises(ValidationError, match="今日より後"):
+        new_link(SALON, CaseId(7), TODAY + dt.timedelta(days=1), TODAY)
+
+
+# ---- the status flow -------------------------------------------------------------------------------
+
+
+def test_allowed_moves_from_each_status() -> None:
+    assert [s.target for s in steps_from(S.ARRANGING)] == [S.USING, S.ENDED]
+    assert [s.target for s in steps_from(S.USING)] == [S.SETTLED, S.ENDED]
+    assert [s.target for s in steps_from(S.SETTLED)] == [S.USING, S.ENDED]
+    assert steps_from(S.ENDED) == ()
+
+
+def test_start_sets_the_start_date_not_before_the_referral() -> None:
+    started = move(_link(), S.USING, dt.date(2024, 10, 5), TODAY)
+    assert (started.status, started.started_on) == (S.USING, dt.date(2024, 10, 5))
+    with pytest.raises(ValidationError, match="紹介日（令和6年10月1日）より前"):
+        move(_link(), S.USING, dt.date(2024, 9, 30), TODAY)
+    with pytest.raises(ValidationError, match="今日より後"):
+        move(_link(), S.USING, TODAY + dt.timedelta(days=1), TODAY)
+
+
+def test_settling_needs_a_follow_up_check_first() -> None:
+    using = _link(S.USING)
+    assert (
+        refusal_reason(using, S.SETTLED, checks=0) == "定着とする前に、定着の確認を1回以上記録してください。"
+    )
+    with pytest.raises(RuleViolation, match="定着の確認を1回以上"):
+        move(using, S.SETTLED, TODAY, TODAY, checks=0)
+    settled = move(using, S.SETTLED, dt.date(2025, 1, 10), TODAY, checks=2)
+    assert (settled.status, settled.settled_on) == (S.SETTLED, dt.date(2025, 1, 10))
+    with pytest.raises(ValidationError, match="開始日"):
+        move(using, S.SETTLED, dt.date(2024, 10, 9), TODAY, checks=1)
+
+
+def test_ending_always_needs_a_reason_and_keeps_it() -> None:
+    for status in (S.ARRANGING, S.USING, S.SETTLED):
+        with pytest.raises(ValidationError, match="終了の理由") as caught:
+            move(_link(status), S.ENDED, TODAY, TODAY, reason=" ")
+        assert caught.value.field == "reason"
+        ended = move(_link(status), S.ENDED, TODAY, TODAY, reason=" 転居 ")
+        assert (ended.status, ended.ended_on, ended.end_reason) == (S.ENDED, TODAY, "転居")
+
+
+def test_an_ended_connection_is_history() -> None:
+    ended = _link(S.ENDED, ended_on=TODAY, end_reason="本人の希望")
+    for target in LinkStatus:
+        assert refusal_reason(ended, target, checks=3) == "終了したつながりは変更できません。"
+    with pytest.raises(RuleViolation, match="終了したつながり"):
+        move(ended, S.USING, TODAY, TODAY)
+
+
+def test_refused_moves_say_why() -> None:
+    assert refusal_reason(_link(), S.SETTLED, checks=5) is not None
+    assert "定着とできるのは利用中" in (refusal_reason(_link(), S.SETTLED, checks=5) or "")
+    assert refusal_reason(_link(S.USING), S.ARRANGING, checks=0) == (
+        "「利用中」から「調整中」へは移れません。"
+        "調整中に戻すことはできません。やり直すときは、終了してから新しくつなぎます。"
+    )
+    assert refusal_reason(_link(S.USING), S.USING, checks=0) == "すでに「利用中」です。"
+    with pytest.raises(RuleViolation):
+        move(_link(S.USING), S.ARRANGING, TODAY, TODAY)
+
+
+def test_back_from_settled_withdraws_the_settled_date() -> None:
+    back = move(_link(S.SETTLED), S.USING, TODAY, TODAY, reason="確認で気がかりが見つかった")
+    assert back.status is S.USING
+    assert back.settled_on is None
+    assert back.started_on == dt.date(2024, 10, 10)  # the start stays
+
+
+def test_only_an_unchecked_arranging_connection_can_be_deleted() -> None:
+    assert can_remove(_link(), checks=0) is None
+    assert can_remove(_link(S.USING), checks=0) is not None
+    assert "終了" in (can_remove(_link(S.USING), checks=0) or "")
+
+
+# ---- 定着の確認 ---------------------------------------------------------------------------------------
+
+
+def test_a_check_needs_a_started_open_connection_and_words() -> None:
+    check = FollowUp(dt.date(2024, 11, 1), Condition.GOOD, " 毎週来ている ", " 架空 花子 ")
+    kept = validate_check(_link(S.USING), check, TODAY)
+    assert (kept.how, kept.by) == ("毎週来ている", "架空 花子")
+    assert validate_check(_link(S.SETTLED), check, TODAY).condition is Condition.GOOD
+    with pytest.raises(RuleViolation, match="利用開始を記録してから"):
+        validate_check(_link(), check, TODAY)
+    with pytest.raises(RuleViolation, match="終了したつながり"):
+        validate_check(_link(S.ENDED, started_on=dt.date(2024, 10, 10)), check, TODAY)
+    with pytest.raises(ValidationError, match="どんな様子か") as caught:
+        validate_check(_link(S.USING), replace(check, how=""), TODAY)
+    assert caught.value.field == "how"
+    with pytest.raises(ValidationError, match="開始日"):
+        validate_check(_link(S.USING), replace(check, on=dt.date(2024, 10, 9)), TODAY)
+    with pytest.raises(ValidationError, match="今日より後"):
+        validate_check(_link(S.USING), replace(check, on=TODAY + dt.timedelta(days=1)), TODAY)
+
+
+def test_a_using_connection_falls_due_interval_days_after_its_last_contact() -> None:
+    using = _link(S.USING)  # started 2024-10-10
+    assert last_contact(using, None) == dt.date(2024, 10, 10)
+    assert last_contact(using, dt.date(2025, 1, 20)) == dt.date(2025, 1, 20)
+    assert follow_up_due_on(using, None, 30) == dt.date(2024, 11, 9)
+    assert follow_up_due_on(using, dt.date(2025, 1, 20), 30) == dt.date(2025, 2, 19)
+    assert is_due(using, None, 30, TODAY)
+    assert not is_due(using, dt.date(2025, 1, 20), 30, TODAY)
+    assert is_due(using, dt.date(2025, 1, 15), 30, TODAY)  # due exactly today
+    assert not is_due(using, dt.date(2025, 1, 16), 30, TODAY)
+
+
+def test_only_using_connections_fall_due() -> None:
+    for status in (S.ARRANGING, S.SETTLED, S.ENDED):
+        link = _link(status, started_on=dt.date(2020, 1, 1))
+        assert follow_up_due_on(link, None, 30) is None
+        assert not is_due(link, None, 30, TODAY)
+
+
+def test_the_sql_cutoff_agrees_with_the_rule() -> None:
+    cutoff = due_cutoff(TODAY, 30)
+    for days_back in range(25, 35):
+        last = TODAY - dt.timedelta(days=days_back)
+        assert is_due(_link(S.USING), last, 30, TODAY) == (last <= cutoff)
+
+
+def test_the_interval_stays_within_sensible_bounds() -> None:
+    assert validate_interval(DEFAULT_FOLLOW_UP_DAYS) == 30
+    assert validate_interval(7) == 7
+    with pytest.raises(ValidationError, match="7日から180日"):
+        validate_interval(6)
+    with pytest.raises(ValidationError):
+        validate_interval(181)
