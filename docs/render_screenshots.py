@@ -141,6 +141,12 @@ def main() -> int:
         if isinstance(settings, QTabWidget):
             settings.setCurrentIndex(1)
             grab(window, "13_settings_sheet_templates")
+            safety = window.data_safety
+            safety.clock = lambda: dt.datetime.combine(TODAY, dt.time(9, 0))
+            db.settings.set("last_backup_at", f"{TODAY - dt.timedelta(days=7)}T17:45")
+            safety.refresh()
+            settings.setCurrentWidget(safety)
+            grab(window, "21_data_safety")
             settings.setCurrentIndex(0)
         window.show_section("ケース")
         window.lock()

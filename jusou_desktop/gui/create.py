@@ -22,6 +22,14 @@ from jusou_desktop.domain.passphrase import MIN_LENGTH, Strength, assess, valida
 from jusou_desktop.store.database import Database
 
 _STRENGTH_COLOURS = {Strength.WEAK: "#b00020", Strength.FAIR: "#b36b00", Strength.STRONG: "#1b6e20"}
+STRENGTH_HINT = f"{MIN_LENGTH}文字以上。単語をいくつか組み合わせると覚えやすく安全です。"
+
+
+def show_strength(label: QLabel, passphrase: str) -> None:
+    """The strength hint under a new passphrase (弱い・ふつう・強い, coloured), as it is typed."""
+    verdict = assess(passphrase)
+    label.setText(f"強さ: {verdict.strength}　{verdict.message}")
+    label.setStyleSheet(f"color: {_STRENGTH_COLOURS[verdict.strength]};")
 
 
 class CreateDatabaseDialog(QDialog):
@@ -41,7 +49,7 @@ class CreateDatabaseDialog(QDialog):
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirmation = QLineEdit()
         self.confirmation.setEchoMode(QLineEdit.EchoMode.Password)
-        self.strength = QLabel(f"{MIN_LENGTH}文字以上。単語をいくつか組み合わせると覚えやすく安全です。")
+        self.strength = QLabel(STRENGTH_HINT)
         self.strength.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -80,10 +88,7 @@ class CreateDatabaseDialog(QDialog):
             self.location.setText(chosen if chosen.endswith(".jusou") else chosen + ".jusou")
 
     def _show_strength(self, text: str) -> None:
-        verdict = assess(text)
-        colour = _STRENGTH_COLOURS[verdict.strength]
-        self.strength.setText(f"強さ: {verdict.strength}　{verdict.message}")
-        self.strength.setStyleSheet(f"color: {colour};")
+        show_strength(self.strength, text)
 
     def _create(self) -> None:
         try:

@@ -250,6 +250,10 @@ class MainWindow(QMainWindow):
             from jusou_desktop.gui.meeting_settings import MeetingSettingsPage
 
             settings_tabs.addTab(MeetingSettingsPage(self.session.db), "会議")
+            from jusou_desktop.gui.data_safety import DataSafetyPage
+
+            self.data_safety = DataSafetyPage(self.session.db)
+            settings_tabs.addTab(self.data_safety, "データの保護")
             self.sheet_templates = templates
             return settings_tabs
         if section == "地域資源":

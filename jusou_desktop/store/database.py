@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import hmac
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from jusou_desktop.domain.errors import Cancelled
 from jusou_desktop.domain.passphrase import normalize
 from jusou_desktop.domain.tags import STANDARD_TAGS
 from jusou_desktop.store import connection as cx
@@ -27,10 +32,13 @@ from jusou_desktop.store.errors import (
     ReadOnlyLocation,
     StorageFailure,
     StoreError,
+    WrongPassphrase,
 )
 from jusou_desktop.store.lockfile import LockFile
 
 Progress = Callable[[str], None]
+CancelCheck = Callable[[], bool]
+"""Asked while long work runs (between stages, and by SQLCipher while it exports or checks)."""
 
 
 def _now() -> str:
@@ -89,6 +97,38 @@ class CheckReport:
 
 
 _COUNTED_TABLES = (("ケース", "cases"), ("人", "persons"), ("関係機関", "agencies"), ("経過記録", "notes"))
+
+
+@dataclass(frozen=True, slots=True)
+class CopyReport:
+    """A backup that was written, reopened with the key and checked (see Database.export_copy)."""
+
+    path: Path
+    size: int
+    schema_version: int
+    row_counts: tuple[tuple[str, int], ...]
+    """The labelled counts (ケース, 人…); every table's count was compared, not only these."""
+
+
+class BackupFailed(StoreError):
+    """The copy could not be written or did not check out; nothing was left at the destination."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"バックアップを作成できませんでした。{reason}\n"
+            "書きかけのファイルは残していません。開いているデータベースはそのままです。"
+        )
+
+
+CHANGED_DURING_REKEY = (
+    "パスフレーズの変更中に、データの保存やロックがありました。念のため変更を取りやめました"
+    "（パスフレーズは変わっていません）。もう一度お試しください。"
+)
+BACKUP_CANCELLED = "バックアップを中止しました。ファイルは作られていません。"
+REKEY_CANCELLED = "パスフレーズの変更を中止しました。パスフレーズは変わっていません。"
+CHECK_CANCELLED = "点検を中止しました。"
+_INTERRUPT_EVERY = 1000
+"""SQLite virtual-machine steps between two looks at the 中止 flag during an export or a check."""
 
 
 class Database:
@@ -365,9 +405,11 @@ class Database:
     def schema_version(self) -> int:
         return cx.user_version(self.conn)
 
-    def check(self) -> CheckReport:
-        with cx.translated(self.path):
+    def check(self, *, cancelled: CancelCheck | None = None) -> CheckReport:
+        """Cipher and structure checks with counts; ``cancelled`` stops it (raises Cancelled)."""
+        with cx.translated(self.path), _interruptible(self.conn, cancelled, CHECK_CANCELLED):
             cipher_rows, sqlite_rows = cx.integrity_report(self.conn)
+        _stop_if(cancelled, CHECK_CANCELLED)  # the report swallows the interruption: not damage
         counts = []
         for label, table in _COUNTED_TABLES:
             try:  # a damaged page must not stop the report: count what can be read
@@ -389,49 +431,290 @@ class Database:
         final rename is atomic), that file is reopened with the new key and checked, and only then
         renamed over the original.  If the process dies at any point the file on disk opens with
         either the old or the new passphrase, never neither.
+
+        This is the one-thread form (the command line); the GUI runs the same two parts of a
+        :class:`PassphraseChange` on a worker thread and then on its own.
         """
-        say = progress or (lambda _stage: None)
-        new_key = crypto.derive_new(normalize(new_passphrase))
-        tmp = _rekey_tmp_path(self.path)
-        tmp.unlink(missing_ok=True)
-        say("新しい鍵で書き出しています")
-        _export_encrypted(self.conn, tmp, new_key)
-        say("書き出したファイルを新しい鍵で確認しています")
-        expected = {table: self._count(self.conn, table) for _label, table in _COUNTED_TABLES}
-        probe = cx.connect(tmp, new_key)
-        try:
-            cipher_rows, sqlite_rows = cx.integrity_report(probe)
-            found = {table: self._count(probe, table) for table in expected}
-            version_ok = cx.user_version(probe) == self.schema_version()
-        finally:
-            probe.close()
-        if cipher_rows or sqlite_rows != ["ok"] or found != expected or not version_ok:
-            tmp.unlink(missing_ok=True)
-            raise StorageFailure(
-                "新しいパスフレーズでの書き出しを確認できませんでした。パスフレーズは変わっていません。"
-            )
-        _fsync_file(tmp)
-        say("元のファイルと入れ替えています")
-        self.conn.close()
-        self._conn = None
-        try:
-            os.replace(tmp, self.path)
-            _fsync_dir(self.path.parent)
-        finally:
-            key = new_key if not tmp.exists() else self._key
-            self._conn = cx.connect(self.path, key)
-            self._key = key
-        say("完了しました")
+        change = self.start_passphrase_change()
+        change.prepare(new_passphrase, progress=progress)
+        change.finish(progress=progress)
+
+    def start_passphrase_change(self) -> PassphraseChange:
+        """Begin a passphrase change; call on the thread that owns this database (see the class)."""
+        return PassphraseChange(self)
 
     @staticmethod
     def _count(conn: cx.Connection, table: str) -> int:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
-    def export_copy(self, dest: Path) -> None:
-        """An encrypted copy under the same passphrase (SQLCipher export, never a file copy)."""
+    def export_copy(
+        self, dest: Path, *, cancelled: CancelCheck | None = None, progress: Progress | None = None
+    ) -> CopyReport:
+        """A checked, encrypted copy under the same key (SQLCipher export, never a file copy).
+
+        Copying the bytes of an open file is wrong whenever a ``-journal`` exists beside it, so the
+        rows are exported through SQLCipher, in one read transaction (one consistent moment).  The
+        copy is written under a temporary name in ``dest``'s folder, reopened with the same key and
+        checked (cipher pages, structure, the same row count in every table, the same data format),
+        flushed to the device and only then renamed to ``dest`` -- never over an existing file.
+        On any failure or 中止 the temporary file is removed, so ``dest`` is either absent or a
+        complete, checked copy.  Safe on a view from :meth:`opener_for_worker` on a worker thread.
+
+        Raises AlreadyExists, BackupFailed (reason in Japanese) or Cancelled.
+        """
+        dest = Path(dest)
+        say = progress or _quiet
         if dest.exists():
             raise AlreadyExists(dest)
-        _export_encrypted(self.conn, dest, self._key)
+        folder = dest.parent
+        if not folder.is_dir():
+            raise BackupFailed(f"保存先のフォルダがありません: {folder}")
+        if not os.access(folder, os.W_OK):
+            raise BackupFailed(f"保存先のフォルダに書き込めません（読み取り専用）: {folder}")
+        tmp = folder / f"{dest.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            _stop_if(cancelled, BACKUP_CANCELLED)
+            say("暗号化したまま書き出しています")
+            expected = _export_encrypted(
+                self.conn, tmp, self._key, cancelled=cancelled, stopped=BACKUP_CANCELLED
+            )
+            _stop_if(cancelled, BACKUP_CANCELLED)
+            say("書き出したファイルを確認しています")
+            if not _export_checks_out(tmp, self._key, expected, cancelled, BACKUP_CANCELLED):
+                raise BackupFailed("書き出したファイルを確認したところ、内容が一致しませんでした。")
+            _fsync_file(tmp)
+            size = tmp.stat().st_size
+            _stop_if(cancelled, BACKUP_CANCELLED)
+            say("保存しています")
+            _rename_without_overwrite(tmp, dest)
+            try:
+                _fsync_dir(folder)
+            except OSError:  # the name may not be on the device: leave no doubtful copy behind
+                _remove_with_journal(dest)
+                raise
+            return CopyReport(dest, size, expected[_VERSION], _labelled(expected))
+        except (Cancelled, AlreadyExists, BackupFailed):
+            raise
+        except (StoreError, OSError) as exc:
+            raise BackupFailed(_why_not_written(exc)) from exc
+        finally:
+            _remove_with_journal(tmp)
+
+
+_VERSION = "\x00user_version"
+"""Key of the data format in the count dictionaries below (no table can have this name)."""
+
+
+def _labelled(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple((label, counts[table]) for label, table in _COUNTED_TABLES)
+
+
+class PassphraseChange:
+    """A passphrase change in two parts, so that a window never freezes during it.
+
+    ::
+
+        change = db.start_passphrase_change()          # the thread that owns db
+        change.prepare(new, current_passphrase=typed)  # any thread: KDF, export, check (seconds)
+        change.finish()                                # the owning thread again: swap (milliseconds)
+
+    :meth:`prepare` derives the new key, exports the database through a connection of its own
+    (the derived key is reused, so opening it costs nothing) into ``<file>.rekey-tmp`` beside the
+    file, reopens that with the new key and checks it, and flushes it to the device.
+    :meth:`finish` closes the owner's connection, renames the checked file over the original
+    (atomic: same folder) and reconnects with the new key; the :class:`Database` object stays the
+    one every window holds.  If the process dies at any point the file opens with the old or the
+    new passphrase (a leftover ``.rekey-tmp`` is removed the next time the file is opened).
+
+    Anything written to the database after :meth:`Database.start_passphrase_change` would be
+    missing from the export, so :meth:`finish` refuses (StoreError, nothing changed) if the owner's
+    connection has written, another connection has committed, or the database was locked.  A
+    failure or 中止 removes the prepared file; :meth:`discard` does it for a caller that gives up.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._open_view = db.opener_for_worker()  # refuses while locked or closed
+        self._conn = db.conn
+        self._mark = _write_mark(self._conn)
+        self._old_key = db.key
+        self._tmp = _rekey_tmp_path(db.path)
+        self._new_key: crypto.DerivedKey | None = None
+
+    def prepare(
+        self,
+        new_passphrase: str,
+        *,
+        current_passphrase: str | None = None,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> None:
+        """The slow part; runs on any thread and touches nothing of the owner's but the file.
+
+        With ``current_passphrase`` it is checked first against the key the file is open with
+        (WrongPassphrase if it differs).  The caller has checked the new one against the policy.
+        """
+        say = progress or _quiet
+        try:
+            if current_passphrase is not None:
+                say("現在のパスフレーズを確かめています")
+                typed = crypto.derive(current_passphrase, self._old_key.salt)
+                if not hmac.compare_digest(typed.key, self._old_key.key):
+                    raise WrongPassphrase()
+                _stop_if(cancelled, REKEY_CANCELLED)
+            new_key = crypto.derive_new(normalize(new_passphrase))
+            _stop_if(cancelled, REKEY_CANCELLED)
+            self._tmp.unlink(missing_ok=True)
+            say("新しい鍵で書き出しています")
+            with self._open_view() as view:
+                expected = _export_encrypted(
+                    view.conn, self._tmp, new_key, cancelled=cancelled, stopped=REKEY_CANCELLED
+                )
+            _stop_if(cancelled, REKEY_CANCELLED)
+            say("書き出したファイルを新しい鍵で確認しています")
+            if not _export_checks_out(self._tmp, new_key, expected, cancelled, REKEY_CANCELLED):
+                raise StorageFailure(
+                    "新しいパスフレーズでの書き出しを確認できませんでした。パスフレーズは変わっていません。"
+                )
+            _fsync_file(self._tmp)
+            _stop_if(cancelled, REKEY_CANCELLED)
+            self._new_key = new_key
+        except BaseException:
+            self.discard()
+            raise
+
+    def finish(self, *, progress: Progress | None = None) -> None:
+        """The short part, on the thread that owns the database: swap the files, reconnect."""
+        say = progress or _quiet
+        db = self._db
+        try:
+            if self._new_key is None:
+                raise StoreError("パスフレーズの変更の準備ができていません。パスフレーズは変わっていません。")
+            conn = db._conn
+            if conn is None or conn is not self._conn or _write_mark(conn) != self._mark:
+                raise StoreError(CHANGED_DURING_REKEY)
+            say("元のファイルと入れ替えています")
+            conn.close()
+            db._conn = None
+            try:
+                os.replace(self._tmp, db.path)
+                _fsync_dir(db.path.parent)
+            finally:
+                key = self._new_key if not self._tmp.exists() else self._old_key
+                db._conn = cx.connect(db.path, key)
+                db._key = key
+        finally:
+            self.discard()
+        say("完了しました")
+
+    def discard(self) -> None:
+        """Remove the prepared file (the passphrase stays as it was)."""
+        self._new_key = None
+        _remove_with_journal(self._tmp)
+
+
+def _quiet(_stage: str) -> None:
+    return None
+
+
+def _stop_if(cancelled: CancelCheck | None, message: str) -> None:
+    if cancelled is not None and cancelled():
+        raise Cancelled(message)
+
+
+@contextlib.contextmanager
+def _interruptible(conn: cx.Connection, cancelled: CancelCheck | None, message: str) -> Iterator[None]:
+    """Let SQLite itself look at ``cancelled`` while a long statement runs; raise Cancelled."""
+    if cancelled is None:
+        yield
+        return
+    raw: Any = conn  # the progress handler is not part of the Connection protocol
+    raw.set_progress_handler(lambda: 1 if cancelled() else 0, _INTERRUPT_EVERY)
+    try:
+        yield
+    except cx.DatabaseError as exc:
+        if cancelled():
+            raise Cancelled(message) from exc
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)
+
+
+def _write_mark(conn: cx.Connection) -> tuple[int, int]:
+    """Changes by this connection and commits by others: equal marks mean nothing was written."""
+    raw: Any = conn
+    row = conn.execute("PRAGMA data_version").fetchone()
+    return int(raw.total_changes), int(row[0])
+
+
+def _table_counts(conn: cx.Connection) -> dict[str, int]:
+    """Rows in every ordinary table (the full-text index's own tables included) and the format."""
+    names = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+        ).fetchall()
+    ]
+    counts = {name: Database._count(conn, '"' + name.replace('"', '""') + '"') for name in names}
+    counts[_VERSION] = cx.user_version(conn)
+    return counts
+
+
+def _export_checks_out(
+    path: Path, key: crypto.DerivedKey, expected: dict[str, int], cancelled: CancelCheck | None, stopped: str
+) -> bool:
+    """Reopen an export with ``key``: healthy cipher pages and structure, the same rows and format."""
+    try:
+        probe = cx.connect(path, key)
+    except (WrongPassphrase, NotJusouDatabase):  # the key does not open what was written
+        return False
+    try:
+        with cx.translated(path), _interruptible(probe, cancelled, stopped):
+            cipher_rows, sqlite_rows = cx.integrity_report(probe)
+        _stop_if(cancelled, stopped)  # an interrupted check is 中止, not damage
+        with cx.translated(path), _interruptible(probe, cancelled, stopped):
+            found = _table_counts(probe)
+            ours = cx.application_id(probe) == cx.APPLICATION_ID
+    finally:
+        probe.close()
+    return not cipher_rows and sqlite_rows == ["ok"] and found == expected and ours
+
+
+def _rename_without_overwrite(source: Path, dest: Path) -> None:
+    """Give ``source`` the name ``dest`` unless ``dest`` exists (AlreadyExists then).
+
+    A hard link fails atomically when the name is taken; file systems without hard links (FAT
+    and exFAT USB sticks) fall back to a check just before a plain rename.
+    """
+    try:
+        os.link(source, dest)
+    except FileExistsError:
+        raise AlreadyExists(dest) from None
+    except OSError:
+        if dest.exists():
+            raise AlreadyExists(dest) from None
+        os.rename(source, dest)
+    else:
+        source.unlink()
+
+
+def _remove_with_journal(path: Path) -> None:
+    for leftover in (path, Path(str(path) + "-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink(missing_ok=True)
+
+
+def _why_not_written(exc: BaseException) -> str:
+    """Why a backup failed, in words for the office (the SQLite or OS error underneath)."""
+    cause = exc.__cause__ if isinstance(exc, StoreError) and exc.__cause__ is not None else exc
+    text = str(cause).lower()
+    number = cause.errno if isinstance(cause, OSError) else None
+    if number == errno.ENOSPC or "full" in text:
+        return "保存先の空き容量が足りません。別の保存先を選ぶか、不要なファイルを整理してください。"
+    if number in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text or "read-only" in text:
+        return "保存先に書き込めません（読み取り専用）。書き込める保存先を選んでください。"
+    return "ファイルの読み書きに失敗しました。USBメモリが抜かれていないか確かめてください。"
 
 
 def _rekey_tmp_path(path: Path) -> Path:
@@ -443,17 +726,37 @@ def _remove_leftover_rekey(path: Path) -> None:
     _rekey_tmp_path(path).unlink(missing_ok=True)
 
 
-def _export_encrypted(conn: cx.Connection, dest: Path, key: crypto.DerivedKey) -> None:
+def _export_encrypted(
+    conn: cx.Connection,
+    dest: Path,
+    key: crypto.DerivedKey,
+    *,
+    cancelled: CancelCheck | None = None,
+    stopped: str = "",
+) -> dict[str, int]:
     """Write an encrypted copy of ``conn``'s database to ``dest`` with ``key`` (and its salt).
 
-    The key is bound as a parameter; the attached file is encrypted from its first page.
+    The key is bound as a parameter; the attached file is encrypted from its first page.  The
+    rows are read in one transaction, so the copy is one consistent moment even while another
+    connection writes; the counts of that moment are returned (every table, and the format) for
+    the caller to compare with the copy.  ``cancelled`` is asked by SQLite while it works and
+    raises Cancelled(``stopped``); ``dest`` may then be partly written and the caller removes it.
     """
-    version = cx.user_version(conn)
     with cx.translated(dest):
         conn.execute("ATTACH DATABASE ? AS export_target KEY ?", (str(dest), key.raw_for_new()))
         try:
-            conn.execute("SELECT sqlcipher_export('export_target')").fetchall()
-            conn.execute(f"PRAGMA export_target.user_version = {version:d}")
-            conn.execute(f"PRAGMA export_target.application_id = {cx.APPLICATION_ID:d}")
+            with _interruptible(conn, cancelled, stopped):
+                conn.execute("BEGIN")
+                try:
+                    counts = _table_counts(conn)
+                    conn.execute("SELECT sqlcipher_export('export_target')").fetchall()
+                    conn.execute(f"PRAGMA export_target.user_version = {counts[_VERSION]:d}")
+                    conn.execute(f"PRAGMA export_target.application_id = {cx.APPLICATION_ID:d}")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(cx.DatabaseError):
+                        conn.execute("ROLLBACK")  # an interruption may have rolled back already
+                    raise
         finally:
             conn.execute("DETACH DATABASE export_target")
+    return counts
