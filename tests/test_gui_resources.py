@@ -12,15 +12,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from jusou_desktop.domain.ids import CaseId
-from jusou_desktop.domain.model import Agency, AgencyField, Business, Person
+from jusou_desktop.domain.model import Agency, AgencyField, Business
 from jusou_desktop.domain.resources import (
     Condition,
     FollowUp,
     Formality,
     LinkStatus,
-    Resource,
-    ResourceId,
     ResourceKind,
 )
 from jusou_desktop.gui import messages
@@ -43,39 +40,15 @@ from jusou_desktop.store.database import Database
 from jusou_desktop.store.resources import ResourceFilter
 from tests.conftest import PASSPHRASE
 from tests.qt_typing import type_text
+from tests.resources_fixtures import FARM, SALON, TODAY, add_case, register_resources
 
 pytestmark = pytest.mark.usefixtures("quiet_messages")
 
-TODAY = dt.date(2025, 2, 14)
-SALON = "川端ふれあいサロン"
-FARM = "つむぎファーム 農作業体験"
 RED = (192, 0, 0)
 
 
 def _office(db: Database) -> Session:
     return Session(db, "参加支援員 架空", fixed_today=TODAY)
-
-
-def _seed(db: Database) -> dict[str, ResourceId]:
-    specs = (
-        Resource(name=SALON, kana="カワバタフレアイサロン", kind=ResourceKind.PLACE, district="川端"),
-        Resource(
-            name=FARM, kana="ツムギファーム", kind=ResourceKind.FARM, district="北原", offers="野菜の収穫"
-        ),
-        Resource(
-            name="はたらく練習",
-            kana="ハタラクレンシュウ",
-            kind=ResourceKind.WORK,
-            formality=Formality.FORMAL,
-            district="新田",
-        ),
-        Resource(name="北原ゲーム同好会", kind=ResourceKind.HOBBY, district="北原", active=False),
-    )
-    return {r.name: db.resources.add(r) for r in specs}
-
-
-def _case(db: Database, name: str, kana: str) -> CaseId:
-    return db.cases.create(Person(name=name, kana=kana, district="川端"), opened_on=dt.date(2024, 4, 1))
 
 
 def _section(qtbot: QtBot, db: Database) -> ResourceSection:
@@ -183,7 +156,7 @@ def test_register_a_resource_by_typing_and_see_its_details(qtbot: QtBot, db: Dat
 
 
 def test_empty_or_duplicate_name_stays_in_the_dialog_and_cancel_asks(qtbot: QtBot, db: Database) -> None:
-    _seed(db)
+    register_resources(db)
     section = _section(qtbot, db)
     directory = section.directory
     _click(qtbot, directory.new_button)
@@ -211,7 +184,7 @@ def test_empty_or_duplicate_name_stays_in_the_dialog_and_cancel_asks(qtbot: QtBo
 
 
 def test_search_in_any_kana_and_filter_by_kind_district_and_resting(qtbot: QtBot, db: Database) -> None:
-    _seed(db)
+    register_resources(db)
     section = _section(qtbot, db)
     directory = section.directory
     assert directory.visible_names() == [SALON, "はたらく練習", FARM]  # 種類 order; the resting one hidden
@@ -244,7 +217,7 @@ def test_search_in_any_kana_and_filter_by_kind_district_and_resting(qtbot: QtBot
 
 
 def test_clicking_a_column_header_sorts_in_sql(qtbot: QtBot, db: Database) -> None:
-    _seed(db)
+    register_resources(db)
     section = _section(qtbot, db)
     directory = section.directory
     header = directory.table.horizontalHeader()
@@ -257,7 +230,7 @@ def test_clicking_a_column_header_sorts_in_sql(qtbot: QtBot, db: Database) -> No
 
 
 def test_edit_with_enter_and_rest_a_resource(qtbot: QtBot, db: Database) -> None:
-    ids = _seed(db)
+    ids = register_resources(db)
     section = _section(qtbot, db)
     directory = section.directory
     assert directory.select_resource(ids[FARM])
@@ -295,9 +268,9 @@ def test_ctrl_n_opens_a_new_resource_and_ctrl_f_goes_to_search(qtbot: QtBot, db:
 
 
 def test_connect_start_check_and_settle_as_a_user_would(qtbot: QtBot, db: Database) -> None:
-    ids = _seed(db)
-    case_id = _case(db, "山本 太郎", "ヤマモト タロウ")
-    _case(db, "佐藤 次郎", "サトウ ジロウ")
+    ids = register_resources(db)
+    case_id = add_case(db, "山本 太郎", "ヤマモト タロウ")
+    add_case(db, "佐藤 次郎", "サトウ ジロウ")
     section = _section(qtbot, db)
     directory = section.directory
     assert directory.select_resource(ids[FARM])
@@ -363,8 +336,8 @@ def test_connect_start_check_and_settle_as_a_user_would(qtbot: QtBot, db: Databa
 
 
 def test_ending_needs_a_reason_and_the_row_stays_as_history(qtbot: QtBot, db: Database) -> None:
-    ids = _seed(db)
-    case_id = _case(db, "山本 太郎", "ヤマモト タロウ")
+    ids = register_resources(db)
+    case_id = add_case(db, "山本 太郎", "ヤマモト タロウ")
     link_id = db.resources.connect(ids[SALON], case_id, dt.date(2025, 1, 10), TODAY)
     db.resources.move(link_id, LinkStatus.USING, dt.date(2025, 1, 15), TODAY)
     section = _section(qtbot, db)
@@ -389,8 +362,8 @@ def test_ending_needs_a_reason_and_the_row_stays_as_history(qtbot: QtBot, db: Da
 
 
 def test_a_mistaken_connection_can_be_deleted_after_asking(qtbot: QtBot, db: Database) -> None:
-    ids = _seed(db)
-    case_id = _case(db, "山本 太郎", "ヤマモト タロウ")
+    ids = register_resources(db)
+    case_id = add_case(db, "山本 太郎", "ヤマモト タロウ")
     db.resources.connect(ids[SALON], case_id, TODAY, TODAY)
     section = _section(qtbot, db)
     directory = section.directory
@@ -409,10 +382,10 @@ def test_a_mistaken_connection_can_be_deleted_after_asking(qtbot: QtBot, db: Dat
 def test_follow_up_overview_shows_due_ones_first_in_red_and_a_check_clears_them(
     qtbot: QtBot, db: Database
 ) -> None:
-    ids = _seed(db)
-    overdue = _case(db, "山本 太郎", "ヤマモト タロウ")
-    fine = _case(db, "佐藤 次郎", "サトウ ジロウ")
-    waiting = _case(db, "鈴木 三郎", "スズキ サブロウ")
+    ids = register_resources(db)
+    overdue = add_case(db, "山本 太郎", "ヤマモト タロウ")
+    fine = add_case(db, "佐藤 次郎", "サトウ ジロウ")
+    waiting = add_case(db, "鈴木 三郎", "スズキ サブロウ")
     late = db.resources.connect(ids[FARM], overdue, dt.date(2024, 11, 1), TODAY)
     db.resources.move(late, LinkStatus.USING, dt.date(2024, 11, 5), TODAY)
     db.resources.add_check(late, FollowUp(dt.date(2024, 12, 20), Condition.WORRY, "休みがち"), TODAY)
@@ -455,8 +428,8 @@ def test_follow_up_overview_shows_due_ones_first_in_red_and_a_check_clears_them(
 
 
 def test_the_interval_is_saved_and_changes_what_is_due(qtbot: QtBot, db: Database) -> None:
-    ids = _seed(db)
-    case_id = _case(db, "山本 太郎", "ヤマモト タロウ")
+    ids = register_resources(db)
+    case_id = add_case(db, "山本 太郎", "ヤマモト タロウ")
     link = db.resources.connect(ids[FARM], case_id, dt.date(2025, 1, 1), TODAY)
     db.resources.move(link, LinkStatus.USING, dt.date(2025, 1, 4), TODAY)  # 41 days ago
     section = _section(qtbot, db)
@@ -471,8 +444,8 @@ def test_the_interval_is_saved_and_changes_what_is_due(qtbot: QtBot, db: Databas
 
 
 def test_a_case_lists_its_connections_read_only(qtbot: QtBot, db: Database) -> None:
-    ids = _seed(db)
-    case_id = _case(db, "山本 太郎", "ヤマモト タロウ")
+    ids = register_resources(db)
+    case_id = add_case(db, "山本 太郎", "ヤマモト タロウ")
     empty = CaseResourceList(_office(db), case_id)
     qtbot.addWidget(empty)
     empty.show()
@@ -496,8 +469,8 @@ def test_a_case_lists_its_connections_read_only(qtbot: QtBot, db: Database) -> N
 @pytest.fixture
 def window(qtbot: QtBot, db_path: Path) -> Iterator[MainWindow]:
     with Database.open(db_path, PASSPHRASE) as db:
-        ids = _seed(db)
-        case_id = _case(db, "山本 太郎", "ヤマモト タロウ")
+        ids = register_resources(db)
+        case_id = add_case(db, "山本 太郎", "ヤマモト タロウ")
         db.resources.connect(ids[SALON], case_id, dt.date.today(), dt.date.today())
     win = MainWindow()
     qtbot.addWidget(win)
@@ -525,7 +498,8 @@ def test_the_section_in_the_main_window_opens_the_case(qtbot: QtBot, window: Mai
     assert "山本" in window.case_tabs.tabText(1)
 
 
-def test_locking_closes_an_open_dialog_without_asking(qtbot: QtBot, window: MainWindow) -> None:
+def test_locking_hides_an_open_dialog_and_unlocking_gives_it_back(qtbot: QtBot, window: MainWindow) -> None:
+    """Nothing typed shows over the lock screen, and nothing typed is lost."""
     window.show_section("地域資源")
     section = window.sections.currentWidget()
     assert isinstance(section, ResourceSection)
@@ -535,5 +509,14 @@ def test_locking_closes_an_open_dialog_without_asking(qtbot: QtBot, window: Main
     type_text(qtbot, dialog.name, "書きかけの資源")
     window.lock()
     assert window.is_locked()
-    assert section.dialog is None
+    assert not dialog.isVisible()
     assert DISCARD_QUESTION not in messages.shown
+    type_text(qtbot, window.lock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=5000)
+    assert dialog.isVisible()
+    assert dialog.name.text() == "書きかけの資源"
+    _click(qtbot, dialog.save_button)
+    assert [r.name for r in window.session_db().resources.rows() if r.name == "書きかけの資源"] == [
+        "書きかけの資源"
+    ]

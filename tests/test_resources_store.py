@@ -27,42 +27,9 @@ from jusou_desktop.store.database import Database
 from jusou_desktop.store.errors import RecordNotFound, StorageFailure
 from jusou_desktop.store.resources import ResourceFilter, ResourceSort
 from tests.conftest import PASSPHRASE
+from tests.resources_fixtures import TODAY, add_case, register_resources
 
-TODAY = dt.date(2025, 2, 14)
 S = LinkStatus
-
-
-def _case(db: Database, name: str, kana: str, opened: dt.date = dt.date(2024, 4, 1)) -> CaseId:
-    return db.cases.create(Person(name=name, kana=kana, district="本町"), opened_on=opened)
-
-
-def _register(db: Database) -> dict[str, ResourceId]:
-    specs = (
-        Resource(
-            name="川端ふれあいサロン",
-            kana="かわばたふれあいさろん",
-            kind=ResourceKind.PLACE,
-            district="川端",
-            schedule="毎月第2水曜",
-            operator="川端地区自治会",
-        ),
-        Resource(
-            name="つむぎファーム 農作業体験",
-            kana="ツムギファーム",
-            kind=ResourceKind.FARM,
-            district="北原",
-            offers="野菜の収穫と袋詰め",
-        ),
-        Resource(
-            name="はたらく練習",
-            kana="ハタラクレンシュウ",
-            kind=ResourceKind.WORK,
-            formality=Formality.FORMAL,
-            district="新田",
-        ),
-        Resource(name="北原ゲーム同好会", kind=ResourceKind.HOBBY, district="北原", active=False),
-    )
-    return {r.name: db.resources.add(r) for r in specs}
 
 
 def _names(rows: list[object]) -> list[str]:
@@ -102,7 +69,7 @@ def test_add_get_update_and_kana_kept_as_katakana(db: Database) -> None:
 
 
 def test_names_are_unique_and_required(db: Database) -> None:
-    _register(db)
+    register_resources(db)
     with pytest.raises(ValidationError, match="同じ名称の地域資源がすでにあります"):
         db.resources.add(Resource(name="川端ふれあいサロン", kind=ResourceKind.OTHER))
     with pytest.raises(ValidationError, match="名称を入力"):
@@ -116,7 +83,7 @@ def test_names_are_unique_and_required(db: Database) -> None:
 
 
 def test_search_folds_kana_width_and_script_and_reads_operator_and_offers(db: Database) -> None:
-    _register(db)
+    register_resources(db)
     for query in ("さろん", "サロン", "ｻﾛﾝ", "ｶﾜﾊﾞﾀ"):
         assert _names(db.resources.rows(ResourceFilter(text=query))) == ["川端ふれあいサロン"], query
     assert _names(db.resources.rows(ResourceFilter(text="自治会"))) == ["川端ふれあいサロン"]
@@ -126,7 +93,7 @@ def test_search_folds_kana_width_and_script_and_reads_operator_and_offers(db: Da
 
 
 def test_filters_by_kind_district_formality_and_inactive(db: Database) -> None:
-    _register(db)
+    register_resources(db)
     assert _names(db.resources.rows(ResourceFilter(kind=ResourceKind.FARM))) == ["つむぎファーム 農作業体験"]
     assert _names(db.resources.rows(ResourceFilter(district="北原"))) == ["つむぎファーム 農作業体験"]
     assert _names(db.resources.rows(ResourceFilter(district="北原", include_inactive=True))) == [
@@ -140,7 +107,7 @@ def test_filters_by_kind_district_formality_and_inactive(db: Database) -> None:
 
 
 def test_order_is_decided_in_sql(db: Database) -> None:
-    _register(db)
+    register_resources(db)
     by_kind = _names(db.resources.rows())  # 種類 in the order of the list, then reading
     assert by_kind == ["川端ふれあいサロン", "はたらく練習", "つむぎファーム 農作業体験"]
     by_name = _names(db.resources.rows(sort=ResourceSort.NAME))
@@ -157,9 +124,9 @@ def test_order_is_decided_in_sql(db: Database) -> None:
 
 
 def test_connect_start_check_settle_and_the_counts_follow(db: Database) -> None:
-    ids = _register(db)
+    ids = register_resources(db)
     farm = ids["つむぎファーム 農作業体験"]
-    case_id = _case(db, "架空 太郎", "カクウ タロウ")
+    case_id = add_case(db, "架空 太郎", "カクウ タロウ")
     link_id = db.resources.connect(farm, case_id, dt.date(2024, 10, 1), TODAY, referred_by="参加支援員 A")
     row = db.resources.link_row(link_id)
     assert (row.link.status, row.person_name, row.case_number, row.resource_name) == (
@@ -193,9 +160,9 @@ def test_connect_start_check_settle_and_the_counts_follow(db: Database) -> None:
 
 
 def test_one_open_connection_per_case_and_resource_but_history_may_repeat(db: Database) -> None:
-    ids = _register(db)
+    ids = register_resources(db)
     salon = ids["川端ふれあいサロン"]
-    case_id = _case(db, "架空 花子", "カクウ ハナコ")
+    case_id = add_case(db, "架空 花子", "カクウ ハナコ")
     first = db.resources.connect(salon, case_id, dt.date(2024, 6, 1), TODAY)
     with pytest.raises(RuleViolation, match="すでに「川端ふれあいサロン」につながっています（調整中）"):
         db.resources.connect(salon, case_id, dt.date(2024, 6, 2), TODAY)
@@ -209,8 +176,8 @@ def test_one_open_connection_per_case_and_resource_but_history_may_repeat(db: Da
 
 
 def test_resting_resources_and_unknown_cases_take_nobody(db: Database) -> None:
-    ids = _register(db)
-    case_id = _case(db, "架空 次郎", "カクウ ジロウ")
+    ids = register_resources(db)
+    case_id = add_case(db, "架空 次郎", "カクウ ジロウ")
     with pytest.raises(RuleViolation, match="休止中"):
         db.resources.connect(ids["北原ゲーム同好会"], case_id, TODAY, TODAY)
     with pytest.raises(RecordNotFound):
@@ -219,8 +186,8 @@ def test_resting_resources_and_unknown_cases_take_nobody(db: Database) -> None:
 
 
 def test_remove_only_a_mistaken_arranging_connection(db: Database) -> None:
-    ids = _register(db)
-    case_id = _case(db, "架空 三郎", "カクウ サブロウ")
+    ids = register_resources(db)
+    case_id = add_case(db, "架空 三郎", "カクウ サブロウ")
     mistaken = db.resources.connect(ids["はたらく練習"], case_id, TODAY, TODAY)
     db.resources.remove(mistaken)
     assert db.resources.links_for_case(case_id) == []
@@ -232,8 +199,8 @@ def test_remove_only_a_mistaken_arranging_connection(db: Database) -> None:
 
 
 def test_a_failed_write_leaves_nothing(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    ids = _register(db)
-    case_id = _case(db, "架空 四郎", "カクウ シロウ")
+    ids = register_resources(db)
+    case_id = add_case(db, "架空 四郎", "カクウ シロウ")
     link_id = db.resources.connect(ids["はたらく練習"], case_id, dt.date(2025, 1, 5), TODAY)
 
     def broken(*_args: object) -> None:
@@ -248,9 +215,9 @@ def test_a_failed_write_leaves_nothing(db: Database, monkeypatch: pytest.MonkeyP
 
 
 def test_links_for_case_lists_every_resource_of_the_case(db: Database) -> None:
-    ids = _register(db)
-    case_id = _case(db, "架空 五郎", "カクウ ゴロウ")
-    other = _case(db, "架空 六郎", "カクウ ロクロウ")
+    ids = register_resources(db)
+    case_id = add_case(db, "架空 五郎", "カクウ ゴロウ")
+    other = add_case(db, "架空 六郎", "カクウ ロクロウ")
     farm = db.resources.connect(ids["つむぎファーム 農作業体験"], case_id, dt.date(2024, 9, 1), TODAY)
     db.resources.move(farm, S.ENDED, dt.date(2024, 9, 20), TODAY, reason="体調や生活の変化")
     salon = db.resources.connect(ids["川端ふれあいサロン"], case_id, dt.date(2024, 12, 1), TODAY)
@@ -264,7 +231,7 @@ def test_links_for_case_lists_every_resource_of_the_case(db: Database) -> None:
 
 
 def test_the_principal_is_shown_even_when_the_household_is_larger(db: Database) -> None:
-    ids = _register(db)
+    ids = register_resources(db)
     case_id = db.cases.create(
         Person(name="架空 本人", kana="カクウ ホンニン"),
         opened_on=dt.date(2024, 4, 1),
@@ -278,7 +245,7 @@ def test_the_principal_is_shown_even_when_the_household_is_larger(db: Database) 
 
 
 def _overview_fixture(db: Database) -> dict[str, object]:
-    ids = _register(db)
+    ids = register_resources(db)
     made: dict[str, object] = {}
     stories = (
         # name, started (days ago), last check (days ago) or None, final status
@@ -291,7 +258,7 @@ def _overview_fixture(db: Database) -> dict[str, object]:
         ("ended", 60, None, S.ENDED),
     )
     for number, (name, started, checked, status) in enumerate(stories):
-        case_id = _case(db, f"架空 {number}", f"カクウ {number}")
+        case_id = add_case(db, f"架空 {number}", f"カクウ {number}")
         link_id = db.resources.connect(
             ids["川端ふれあいサロン"], case_id, TODAY - dt.timedelta(days=(started or 5) + 5), TODAY
         )
@@ -360,7 +327,7 @@ def test_a_file_made_before_resources_is_upgraded_and_keeps_its_data(
     monkeypatch.setattr(migrations, "migrations_dir", lambda: older)
     with Database.create(path, PASSPHRASE, town="つむぎ町（架空）") as before:
         assert before.schema_version() == 6
-        case_id = _case(before, "架空 七郎", "カクウ シチロウ")
+        case_id = add_case(before, "架空 七郎", "カクウ シチロウ")
         agency_id = before.agencies.add(
             Agency(name="つむぎ町地域支え合い推進協議会", field=AgencyField.COMMUNITY)
         )

@@ -20,24 +20,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QItemSelectionModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QKeySequence
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -46,13 +39,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from jusou_desktop.domain.errors import JusouError, ValidationError
+from jusou_desktop.domain.errors import ValidationError
 from jusou_desktop.domain.ids import AgencyId, StaffId
 from jusou_desktop.domain.kana import search_key
 from jusou_desktop.domain.model import (
@@ -63,21 +54,32 @@ from jusou_desktop.domain.model import (
     Operation,
     Staff,
 )
-from jusou_desktop.gui import messages
+from jusou_desktop.gui.record_dialog import DISCARD_QUESTION as DISCARD_QUESTION
+from jusou_desktop.gui.record_dialog import DialogSlot, RecordDialog, line_edit
+from jusou_desktop.gui.record_list import (
+    EnterOpens,
+    Index,
+    RowsModel,
+    count_text,
+    detail_labels,
+    list_pane,
+    list_shortcuts,
+    search_box,
+    select_row,
+    selected_index,
+    table_view,
+)
 from jusou_desktop.gui.session import Session
+from jusou_desktop.gui.widgets import bold, signals_blocked, two_panes
 from jusou_desktop.store.database import Database
-
-Index = QModelIndex | QPersistentModelIndex
 
 ALL_FIELDS = "すべて"
 NO_OPERATION = "（なし）"
 INACTIVE_AGENCY = "（休止中）"
 INACTIVE_STAFF = "（利用停止）"
-DISCARD_QUESTION = "入力した内容を破棄しますか？"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
-_ERROR_STYLE = "color: #c00000;"
 _INACTIVE_COLOR = QColor(128, 128, 128)
 _FIELD_ORDER = {f: i for i, f in enumerate(AgencyField)}
 _BUSINESS_ORDER = {b: i for i, b in enumerate(Business)}
@@ -120,46 +122,24 @@ class _RowFilter(QSortFilterProxyModel):
 _AGENCY_COLUMNS = ("機関名", "分野", "号", "直営/委託", "所管課", "電話")
 
 
-class AgencyTableModel(QAbstractTableModel):
+class AgencyTableModel(RowsModel[Agency]):
     """Every agency of the directory, in the order the store gives (分野, フリガナ)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._agencies: list[Agency] = []
+        super().__init__(_AGENCY_COLUMNS, parent)
         self._keys: list[str] = []
 
-    def set_agencies(self, agencies: Sequence[Agency]) -> None:
-        self.beginResetModel()
-        self._agencies = list(agencies)
-        self._keys = [_agency_search_key(a) for a in self._agencies]
-        self.endResetModel()
-
-    def agency_at(self, row: int) -> Agency:
-        return self._agencies[row]
+    def set_rows(self, rows: Sequence[Agency]) -> None:
+        self._keys = [_agency_search_key(a) for a in rows]
+        super().set_rows(rows)
 
     def search_key_at(self, row: int) -> str:
         return self._keys[row]
 
-    def row_of(self, agency_id: AgencyId) -> int:
-        return next((i for i, a in enumerate(self._agencies) if a.id == agency_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._agencies)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_AGENCY_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _AGENCY_COLUMNS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        agency = self._agencies[index.row()]
+        agency = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(agency, column)
@@ -231,7 +211,7 @@ class AgencyFilterModel(_RowFilter):
         model = self.sourceModel()
         if not isinstance(model, AgencyTableModel):
             return True
-        agency = model.agency_at(source_row)
+        agency = model.row_at(source_row)
         if not agency.active and not self._show_inactive:
             return False
         if self._field is not None and agency.field != self._field:
@@ -242,41 +222,16 @@ class AgencyFilterModel(_RowFilter):
 _STAFF_COLUMNS = ("氏名", "職名", "電話", "メール")
 
 
-class StaffTableModel(QAbstractTableModel):
+class StaffTableModel(RowsModel[Staff]):
     """担当者・連絡先 of one agency (those no longer in use greyed out)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._staff: list[Staff] = []
-
-    def set_staff(self, staff: Sequence[Staff]) -> None:
-        self.beginResetModel()
-        self._staff = list(staff)
-        self.endResetModel()
-
-    def staff_at(self, row: int) -> Staff:
-        return self._staff[row]
-
-    def row_of(self, staff_id: StaffId) -> int:
-        return next((i for i, s in enumerate(self._staff) if s.id == staff_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._staff)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_STAFF_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _STAFF_COLUMNS[section]
-        return None
+        super().__init__(_STAFF_COLUMNS, parent)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        staff = self._staff[index.row()]
+        staff = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             name = staff.name + ("" if staff.active else INACTIVE_STAFF)
             return (name, staff.title, staff.phone, staff.email)[index.column()]
@@ -411,87 +366,7 @@ class AgencyPicker(QComboBox):
 # ---- dialogs --------------------------------------------------------------------------------------
 
 
-def _line_edit(text: str = "", placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit(text)
-    if placeholder:
-        edit.setPlaceholderText(placeholder)
-    return edit
-
-
-class _RecordDialog(QDialog):
-    """A form with 保存/キャンセル; a refused save is shown in red beside the buttons."""
-
-    def __init__(self, db: Database, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self._db = db
-        self.setWindowTitle(title)
-        self.setModal(True)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet(_ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存")
-        self.save_button.setDefault(True)
-        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setText("キャンセル")
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.error, 1)
-        bottom.addWidget(self.buttons)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addSpacing(6)
-        layout.addLayout(bottom)
-        self._initial: tuple[object, ...] = ()
-        self._field_widgets: dict[str, QWidget] = {}
-
-    # subclasses -------------------------------------------------------------------------------
-
-    def _snapshot(self) -> tuple[object, ...]:
-        raise NotImplementedError
-
-    def _store(self) -> None:
-        """Write the record; raises JusouError when the store refuses it."""
-        raise NotImplementedError
-
-    # behaviour --------------------------------------------------------------------------------
-
-    def _remember_initial(self) -> None:
-        self._initial = self._snapshot()
-
-    def is_dirty(self) -> bool:
-        return self._snapshot() != self._initial
-
-    def show_error(self, text: str, field: str | None = None) -> None:
-        self.error.setText(text)
-        widget = self._field_widgets.get(field or "")
-        if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _save(self) -> None:
-        self.error.clear()
-        try:
-            self._store()
-        except JusouError as exc:
-            self.show_error(exc.message, getattr(exc, "field", None))
-            return
-        self.accept()
-
-    def reject(self) -> None:
-        if self.is_dirty() and not messages.ask(self, DISCARD_QUESTION, yes="破棄する", no="入力に戻る"):
-            return
-        super().reject()
-
-
-class AgencyDialog(_RecordDialog):
+class AgencyDialog(RecordDialog):
     """関係機関の新規登録・編集."""
 
     def __init__(
@@ -503,13 +378,14 @@ class AgencyDialog(_RecordDialog):
         default_field: AgencyField | None = None,
     ) -> None:
         title = "関係機関の編集" if agency and agency.id is not None else "関係機関の新規登録"
-        super().__init__(db, title, parent)
+        super().__init__(title, parent)
+        self._db = db
         self._agency = agency
         self.saved_id: AgencyId | None = None
         a = agency or Agency(name="", field=default_field or AgencyField.ELDERLY)
 
-        self.name = _line_edit(a.name, "例: つむぎ町地域包括支援センター")
-        self.kana = _line_edit(a.kana, "ひらがな・カタカナどちらでも")
+        self.name = line_edit(a.name, "例: つむぎ町地域包括支援センター")
+        self.kana = line_edit(a.kana, "ひらがな・カタカナどちらでも")
         self.field = QComboBox()
         for f in AgencyField:
             self.field.addItem(f.value, f.value)
@@ -527,11 +403,11 @@ class AgencyDialog(_RecordDialog):
         for op in Operation:
             self.operation.addItem(op.value, op.value)
         self.operation.setCurrentIndex(self.operation.findData(a.operation.value if a.operation else ""))
-        self.department = _line_edit(a.department, "例: 福祉課")
-        self.address = _line_edit(a.address)
-        self.phone = _line_edit(a.phone)
-        self.fax = _line_edit(a.fax)
-        self.email = _line_edit(a.email)
+        self.department = line_edit(a.department, "例: 福祉課")
+        self.address = line_edit(a.address)
+        self.phone = line_edit(a.phone)
+        self.fax = line_edit(a.fax)
+        self.email = line_edit(a.email)
         self.note = QPlainTextEdit(a.note)
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
@@ -600,7 +476,7 @@ class AgencyDialog(_RecordDialog):
             self.saved_id = agency.id
 
 
-class StaffDialog(_RecordDialog):
+class StaffDialog(RecordDialog):
     """担当者（関係機関の職員）の追加・編集."""
 
     def __init__(
@@ -612,19 +488,20 @@ class StaffDialog(_RecordDialog):
         agency_id: AgencyId | None = None,
     ) -> None:
         title = "担当者の編集" if staff and staff.id is not None else "担当者の追加"
-        super().__init__(db, title, parent)
+        super().__init__(title, parent)
+        self._db = db
         self._staff = staff
         self.saved_id: StaffId | None = None
         s = staff or Staff(name="", agency_id=agency_id)
 
-        self.name = _line_edit(s.name, "例: 架空\u3000花子")
-        self.kana = _line_edit(s.kana, "ひらがな・カタカナどちらでも")
+        self.name = line_edit(s.name, "例: 架空\u3000花子")
+        self.kana = line_edit(s.kana, "ひらがな・カタカナどちらでも")
         self.agency = AgencyPicker()
         self.agency.set_agencies([a for a in db.agencies.list() if a.active or a.id == s.agency_id])
         self.agency.select(s.agency_id)
-        self.title = _line_edit(s.title, "例: 社会福祉士")
-        self.phone = _line_edit(s.phone)
-        self.email = _line_edit(s.email)
+        self.title = line_edit(s.title, "例: 社会福祉士")
+        self.phone = line_edit(s.phone)
+        self.email = line_edit(s.email)
         self.active = QCheckBox("利用中")
         self.active.setChecked(s.active)
         self.active.setToolTip("異動・退職などで外すと、ほかの画面の選択欄に出なくなります。")
@@ -678,39 +555,6 @@ class StaffDialog(_RecordDialog):
 # ---- the directory screen ---------------------------------------------------------------------------
 
 
-class _EnterOpens(QObject):
-    """Enter/Return on a table opens the current row (instead of the view's own handling)."""
-
-    def __init__(self, action: Callable[[], None], parent: QObject) -> None:
-        super().__init__(parent)
-        self._action = action
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-        ):
-            self._action()
-            return True
-        return False
-
-
-def _table(model: QAbstractTableModel | QSortFilterProxyModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    return view
-
-
 class AgencyDirectory(QWidget):
     """関係機関の一覧（検索・分野・休止中）と、選んだ機関の詳細・担当者."""
 
@@ -721,13 +565,10 @@ class AgencyDirectory(QWidget):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("関係機関")
-        self._dialog: _RecordDialog | None = None
+        self._dialogs = DialogSlot()
 
         # left: search, filters and the list
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("機関名・フリガナで検索")
-        self.search.setToolTip("ひらがな・カタカナ、全角・半角のどちらで入力しても探せます（Ctrl+F）。")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("機関名・フリガナで検索")
         self.field_filter = QComboBox()
         self.field_filter.addItem(ALL_FIELDS, "")
         for f in AgencyField:
@@ -737,7 +578,7 @@ class AgencyDirectory(QWidget):
         self.model = AgencyTableModel(self)
         self.proxy = AgencyFilterModel(self)
         self.proxy.setSourceModel(self.model)
-        self.table = _table(self.proxy)
+        self.table = table_view(self.proxy)
         self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -762,16 +603,7 @@ class AgencyDirectory(QWidget):
         filters.addWidget(self.field_filter)
         filters.addSpacing(8)
         filters.addWidget(self.show_inactive)
-        list_buttons = QHBoxLayout()
-        list_buttons.addWidget(self.count_label, 1)
-        list_buttons.addWidget(self.new_button)
-        list_buttons.addWidget(self.edit_button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(filters)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addLayout(list_buttons)
+        left = list_pane([filters], self.table, self.count_label, [self.new_button, self.edit_button])
 
         # right: details and staff
         self.detail_box = QGroupBox("機関の詳細")
@@ -780,34 +612,29 @@ class AgencyDirectory(QWidget):
         self.detail_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.placeholder = QLabel("一覧から機関を選ぶと、ここに詳細と担当者が表示されます。")
         self.placeholder.setWordWrap(True)
-        self.details: dict[str, QLabel] = {}
-        for caption in (
-            "機関名",
-            "フリガナ",
-            "分野",
-            "号",
-            "直営/委託",
-            "所管課",
-            "住所",
-            "電話",
-            "FAX",
-            "メール",
-            "備考",
-            "状態",
-        ):
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.details[caption] = value
-            self.detail_form.addRow(caption, value)
-        bold = QFont(self.details["機関名"].font())
-        bold.setBold(True)
-        self.details["機関名"].setFont(bold)
+        self.details = detail_labels(
+            self.detail_form,
+            (
+                "機関名",
+                "フリガナ",
+                "分野",
+                "号",
+                "直営/委託",
+                "所管課",
+                "住所",
+                "電話",
+                "FAX",
+                "メール",
+                "備考",
+                "状態",
+            ),
+        )
+        bold(self.details["機関名"])
         self.detail_form.insertRow(0, self.placeholder)
 
         self.staff_box = QGroupBox("担当者・連絡先")
         self.staff_model = StaffTableModel(self)
-        self.staff_table = _table(self.staff_model)
+        self.staff_table = table_view(self.staff_model)
         staff_header = self.staff_table.horizontalHeader()
         staff_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         staff_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -828,35 +655,14 @@ class AgencyDirectory(QWidget):
         right_layout.addWidget(self.detail_box)
         right_layout.addWidget(self.staff_box, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([700, 480])
-        splitter.setChildrenCollapsible(False)
-        heading = QLabel("関係機関（支援関係機関）")
-        heading_font = QFont(heading.font())
-        heading_font.setBold(True)
-        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.25)
-        heading.setFont(heading_font)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(bold(QLabel("関係機関（支援関係機関）"), 1.25))
+        layout.addWidget(two_panes(Qt.Orientation.Horizontal, left, right, (1, 1), [700, 480]), 1)
 
         # keyboard
-        self.new_action = QAction("新規登録", self)
-        self.new_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
-        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.new_action.triggered.connect(self.add_agency)
-        self.addAction(self.new_action)
-        self.find_action = QAction("検索", self)
-        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
-        self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.find_action.triggered.connect(self._focus_search)
-        self.addAction(self.find_action)
-        self.table.installEventFilter(_EnterOpens(self.edit_selected, self.table))
-        self.staff_table.installEventFilter(_EnterOpens(self.edit_staff, self.staff_table))
+        self.new_action, self.find_action = list_shortcuts(self, self.search, self.add_agency)
+        self.table.installEventFilter(EnterOpens(self.edit_selected, self.table))
+        self.staff_table.installEventFilter(EnterOpens(self.edit_staff, self.staff_table))
         chain: list[QWidget] = [
             self.search,
             self.field_filter,
@@ -893,7 +699,7 @@ class AgencyDirectory(QWidget):
     def reload(self) -> None:
         """Read the agencies again, keeping the selected one when it is still shown."""
         chosen = self.selected_agency_id()
-        self.model.set_agencies(self.session.db.agencies.list())
+        self.model.set_rows(self.session.db.agencies.list())
         self._after_filter(chosen)
 
     def selected_agency_id(self) -> AgencyId | None:
@@ -901,21 +707,17 @@ class AgencyDirectory(QWidget):
         return agency.id if agency else None
 
     def selected_agency(self) -> Agency | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            return None
-        return self.model.agency_at(self.proxy.mapToSource(index).row())
+        index = selected_index(self.table)
+        return None if index is None else self.model.row_at(self.proxy.mapToSource(index).row())
 
     def selected_staff(self) -> Staff | None:
         index = self.staff_table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.staff_model.staff_at(index.row())
+        return self.staff_model.row_at(index.row()) if index.isValid() else None
 
     def visible_agencies(self) -> list[Agency]:
         """The agencies in the list, in the order shown."""
         return [
-            self.model.agency_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+            self.model.row_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
             for row in range(self.proxy.rowCount())
         ]
 
@@ -929,17 +731,14 @@ class AgencyDirectory(QWidget):
             self.table.selectionModel().clear()
             self._show_selected()
             return False
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-        )
+        select_row(self.table, index)
         self.table.scrollTo(index)
         return True
 
     @property
-    def dialog(self) -> _RecordDialog | None:
+    def dialog(self) -> RecordDialog | None:
         """The agency or staff dialog open now, if any."""
-        return self._dialog
+        return self._dialogs.current
 
     def _apply_filter(self, *_args: object) -> None:
         chosen = self.selected_agency_id()
@@ -951,30 +750,14 @@ class AgencyDirectory(QWidget):
 
     def _after_filter(self, chosen: AgencyId | None) -> None:
         if not (chosen is not None and self.select_agency(chosen)) and self.proxy.rowCount() > 0:
-            first = self.proxy.index(0, 0)
-            self.table.selectionModel().setCurrentIndex(
-                first,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-            )
+            select_row(self.table, self.proxy.index(0, 0))
         self._show_selected()
         self._update_count()
 
     def _update_count(self) -> None:
-        agencies = [self.model.agency_at(row) for row in range(self.model.rowCount())]
+        agencies = [self.model.row_at(row) for row in range(self.model.rowCount())]
         hidden = 0 if self.show_inactive.isChecked() else sum(not a.active for a in agencies)
-        total = len(agencies) - hidden
-        shown = self.proxy.rowCount()
-        if not agencies:
-            text = "まだ機関が登録されていません。「新規登録」から登録してください。"
-        elif shown == 0:
-            text = f"条件に合う機関はありません（全{total}件）"
-        elif shown == total:
-            text = f"全{total}件"
-        else:
-            text = f"{total}件中 {shown}件を表示"
-        if hidden:
-            text += f"（休止中の{hidden}件は非表示）"
-        self.count_label.setText(text)
+        self.count_label.setText(count_text("機関", len(agencies), hidden, self.proxy.rowCount()))
 
     def _show_selected(self, *_args: object) -> None:
         agency = self.selected_agency()
@@ -984,7 +767,7 @@ class AgencyDirectory(QWidget):
             if agency is None:
                 label.clear()
         if agency is None:
-            self.staff_model.set_staff([])
+            self.staff_model.set_rows([])
         else:
             values = {
                 "機関名": agency.name,
@@ -1003,7 +786,7 @@ class AgencyDirectory(QWidget):
             for caption, text in values.items():
                 self.details[caption].setText(text)
             assert agency.id is not None
-            self.staff_model.set_staff(self.session.db.staff.list(agency.id))
+            self.staff_model.set_rows(self.session.db.staff.list(agency.id))
         self._update_buttons()
 
     def _update_buttons(self, *_args: object) -> None:
@@ -1012,10 +795,6 @@ class AgencyDirectory(QWidget):
         self.add_staff_button.setEnabled(has_agency)
         self.edit_staff_button.setEnabled(has_agency and self.selected_staff() is not None)
 
-    def _focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-
     def _focus_table(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -1023,50 +802,38 @@ class AgencyDirectory(QWidget):
 
     def add_agency(self) -> None:
         field = self.field_filter.currentData()
-        self._open(
-            AgencyDialog(self.session.db, None, self, default_field=AgencyField(field) if field else None)
+        dialog = AgencyDialog(
+            self.session.db, None, self, default_field=AgencyField(field) if field else None
         )
+        self._dialogs.open(dialog, self._agency_saved)
 
     def edit_selected(self) -> None:
         agency = self.selected_agency()
         if agency is not None:
-            self._open(AgencyDialog(self.session.db, agency, self))
+            self._dialogs.open(AgencyDialog(self.session.db, agency, self), self._agency_saved)
 
     def add_staff(self) -> None:
         agency_id = self.selected_agency_id()
         if agency_id is not None:
-            self._open(StaffDialog(self.session.db, None, self, agency_id=agency_id))
+            self._dialogs.open(
+                StaffDialog(self.session.db, None, self, agency_id=agency_id), self._staff_saved
+            )
 
     def edit_staff(self) -> None:
         staff = self.selected_staff()
         if staff is not None and self.selected_agency() is not None:
-            self._open(StaffDialog(self.session.db, staff, self))
+            self._dialogs.open(StaffDialog(self.session.db, staff, self), self._staff_saved)
 
-    def _open(self, dialog: _RecordDialog) -> None:
-        if self._dialog is not None:
-            dialog.deleteLater()
-            self._dialog.raise_()
-            self._dialog.activateWindow()
-            return
-        self._dialog = dialog
-        dialog.finished.connect(lambda result: self._closed(dialog, result))
-        dialog.open()
+    def _agency_saved(self, dialog: AgencyDialog) -> None:
+        self._saved(dialog.saved_id, None)
 
-    def _closed(self, dialog: _RecordDialog, result: int) -> None:
-        self._dialog = None
-        dialog.deleteLater()
-        if result != QDialog.DialogCode.Accepted:
-            return
-        if isinstance(dialog, AgencyDialog):
-            self._saved(dialog.saved_id, None)
-        elif isinstance(dialog, StaffDialog):
-            self._saved(dialog.staff().agency_id, dialog.saved_id)
-        self.changed.emit()
+    def _staff_saved(self, dialog: StaffDialog) -> None:
+        self._saved(dialog.staff().agency_id, dialog.saved_id)
 
     def _saved(self, agency_id: AgencyId | None, staff_id: StaffId | None) -> None:
-        self.model.set_agencies(self.session.db.agencies.list())
+        self.model.set_rows(self.session.db.agencies.list())
         if agency_id is not None and self.model.row_of(agency_id) >= 0:
-            agency = self.model.agency_at(self.model.row_of(agency_id))
+            agency = self.model.row_at(self.model.row_of(agency_id))
             self._reveal(agency)
         self._after_filter(agency_id)
         if staff_id is not None:
@@ -1074,13 +841,11 @@ class AgencyDirectory(QWidget):
             if row >= 0:
                 self.staff_table.selectRow(row)
                 self._update_buttons()
+        self.changed.emit()
 
     def _reveal(self, agency: Agency) -> None:
         """Loosen the filters so that a just-saved agency is in the list."""
-        self.field_filter.blockSignals(True)
-        self.search.blockSignals(True)
-        self.show_inactive.blockSignals(True)
-        try:
+        with signals_blocked(self.field_filter, self.search, self.show_inactive):
             field = self.field_filter.currentData()
             if field and field != agency.field.value:
                 self.field_filter.setCurrentIndex(0)
@@ -1088,10 +853,6 @@ class AgencyDirectory(QWidget):
                 self.search.clear()
             if not agency.active:
                 self.show_inactive.setChecked(True)
-        finally:
-            self.field_filter.blockSignals(False)
-            self.search.blockSignals(False)
-            self.show_inactive.blockSignals(False)
         field = self.field_filter.currentData()
         self.proxy.set_criteria(
             self.search.text(), AgencyField(field) if field else None, self.show_inactive.isChecked()

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
 
 from jusou_desktop.domain.errors import JusouError
-from jusou_desktop.domain.model import Agency, age_on
+from jusou_desktop.domain.model import Agency, CaseRow, age_on
 from jusou_desktop.domain.wareki import format_wareki
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.widgets import DateField
@@ -127,6 +128,17 @@ class BirthDateField(QWidget):
         self._changed()
 
 
+def read_only_rows(view: QTableView) -> None:
+    """Whole rows, one at a time, never edited in place; striped, unwrapped, without row numbers."""
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setHighlightSections(False)
+
+
 def make_table(headers: Sequence[str], *, stretch: int | Sequence[int] = ()) -> QTableWidget:
     """A read-only table that selects whole rows.
 
@@ -135,16 +147,10 @@ def make_table(headers: Sequence[str], *, stretch: int | Sequence[int] = ()) -> 
     """
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
+    read_only_rows(table)
     table.setTabKeyNavigation(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setHighlightSections(False)
     for column in [stretch] if isinstance(stretch, int) else stretch or [len(headers) - 1]:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     return table
@@ -163,6 +169,13 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]], data: Sequenc
             table.setItem(r, c, item)
 
 
+def fill_case_table(table: QTableWidget, rows: Sequence[CaseRow]) -> None:
+    """ケース番号・氏名・フリガナ・状態 of found cases (each keeping its id); a single one is selected."""
+    fill_table(table, [[r.number, r.name, r.kana, r.status.value] for r in rows], [int(r.id) for r in rows])
+    if len(rows) == 1:
+        table.selectRow(0)
+
+
 def selected_row(table: QTableWidget) -> int | None:
     rows = table.selectionModel().selectedRows()
     return rows[0].row() if rows else None
@@ -173,16 +186,21 @@ def row_data(table: QTableWidget, row: int) -> object:
     return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
 
-def fill_agency_filter(combo: QComboBox, agencies: Sequence[Agency], all_label: str) -> None:
-    """Refill a filter combo with 「すべて」 and the agencies, keeping the choice and emitting nothing."""
+def fill_filter(combo: QComboBox, choices: Sequence[tuple[str, object]], all_label: str) -> None:
+    """Refill a filter combo with 「すべて」 and (text, data) choices, keeping the choice and emitting nothing."""
     current = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
     combo.addItem(all_label, None)
-    for agency in agencies:
-        combo.addItem(agency.name, agency.id)
+    for text, data in choices:
+        combo.addItem(text, data)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
+
+
+def fill_agency_filter(combo: QComboBox, agencies: Sequence[Agency], all_label: str) -> None:
+    """Refill a filter combo with 「すべて」 and the agencies, keeping the choice and emitting nothing."""
+    fill_filter(combo, [(agency.name, agency.id) for agency in agencies], all_label)
 
 
 def fit_dialog_width(dialog: QWidget, characters: int = 32) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from jusou_desktop.domain.model import CaseRow
 from jusou_desktop.domain.wareki import format_wareki
+from jusou_desktop.gui.record_list import Index, RowsModel
 from jusou_desktop.store.cases import CaseFilter, CaseSort
 from jusou_desktop.store.database import Database
 
@@ -29,17 +30,14 @@ _COLUMNS: tuple[tuple[str, CaseSort | None], ...] = (
     ("課題", None),
 )
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class CaseTableModel(QAbstractTableModel):
+class CaseTableModel(RowsModel[CaseRow]):
     def __init__(self, db: Database, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__([title for title, _sort in _COLUMNS], parent)
         self._db = db
         self._filter = CaseFilter()
         self._sort = CaseSort.NUMBER
         self._descending = True
-        self._rows: list[CaseRow] = []
         self._total = 0
         self.reload()
 
@@ -67,16 +65,7 @@ class CaseTableModel(QAbstractTableModel):
             self._filter, sort=self._sort, descending=self._descending, limit=PAGE, offset=offset
         )
 
-    def row_at(self, row: int) -> CaseRow:
-        return self._rows[row]
-
     # ---- Qt model interface --------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and len(self._rows) < self._total
@@ -91,13 +80,6 @@ class CaseTableModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
         self._rows.extend(more)
         self.endInsertRows()
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _COLUMNS[section][0]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

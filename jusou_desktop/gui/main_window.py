@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid as shiboken_is_valid
 
 from jusou_desktop.domain.errors import JusouError
 from jusou_desktop.domain.ids import CaseId, ReferralId
 from jusou_desktop.gui import messages, recent, tasks
 from jusou_desktop.gui.autolock import DEFAULT_MINUTES, InactivityTimer, LockScreen
 from jusou_desktop.gui.case_list import CaseListView
+from jusou_desktop.gui.record_dialog import RecordDialog
 from jusou_desktop.gui.session import Session
 from jusou_desktop.gui.start import StartPage
 from jusou_desktop.gui.tasks import run_in_background
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         self._reopen_referrals: list[ReferralId] = []
         self._reopen_meetings: list[int] = []
         self._reopen_plans: list[tuple[CaseId, int | None]] = []
+        self._hidden_dialogs: list[RecordDialog] = []
         self.referrals: Any = None
         self.meetings: Any = None
         self.plans: Any = None
@@ -360,9 +363,14 @@ class MainWindow(QMainWindow):
                 closing: Any = tabs.widget(1)
                 tabs.removeTab(1)
                 closing.deleteLater()
+        self._hidden_dialogs = []
         for window in QApplication.topLevelWidgets():
             if window is not self and window.isVisible() and window.isWindow() and window.isModal():
-                window.close()
+                if isinstance(window, RecordDialog):  # an agency or resource being typed: kept, shown again
+                    window.hide()
+                    self._hidden_dialogs.append(window)
+                else:
+                    window.close()
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
@@ -412,6 +420,10 @@ class MainWindow(QMainWindow):
             for case_id, plan_id in self._reopen_plans:
                 self.plans.open_case_plans(case_id, plan_id)
         self._reopen_plans = []
+        for dialog in self._hidden_dialogs:  # what was being typed in a dialog, as it was left
+            if shiboken_is_valid(dialog):
+                dialog.show()
+        self._hidden_dialogs = []
         self.inactivity.activate(QApplication.instance() or self)
         self._update_status()
 

@@ -53,6 +53,7 @@ from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_file_common import (
     date_field,
     enum_combo,
+    fill_case_table,
     fill_table,
     fit_dialog_width,
     hint_label,
@@ -662,13 +663,7 @@ class CaseChooser(QDialog):
     def _search(self, text: str) -> None:
         ok, rows = store_call(self, lambda: self.session.db.cases.rows(CaseFilter(text=text), limit=100))
         if ok and rows is not None:
-            fill_table(
-                self.table,
-                [[r.number, r.name, r.kana, r.status.value] for r in rows],
-                [int(r.id) for r in rows],
-            )
-            if len(rows) == 1:
-                self.table.selectRow(0)
+            fill_case_table(self.table, rows)
 
     def _accept(self) -> None:
         row = selected_row(self.table)

@@ -12,22 +12,15 @@ import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
-from jusou_desktop.domain.errors import JusouError, ValidationError
+from jusou_desktop.domain.errors import ValidationError
 from jusou_desktop.domain.ids import CaseId
 from jusou_desktop.domain.resources import (
     END_REASONS,
@@ -43,11 +36,10 @@ from jusou_desktop.domain.resources import (
     ResourceId,
     ResourceKind,
 )
-from jusou_desktop.gui import messages
 from jusou_desktop.gui.agencies import AgencyPicker
 from jusou_desktop.gui.case_file_common import (
     date_field,
-    fill_table,
+    fill_case_table,
     fit_dialog_width,
     hint_label,
     make_table,
@@ -55,18 +47,12 @@ from jusou_desktop.gui.case_file_common import (
     selected_row,
     wareki,
 )
+from jusou_desktop.gui.record_dialog import DISCARD_QUESTION as DISCARD_QUESTION
+from jusou_desktop.gui.record_dialog import RecordDialog, line_edit
 from jusou_desktop.gui.session import Session
 from jusou_desktop.store.cases import CaseFilter
 
-DISCARD_QUESTION = "入力した内容を破棄しますか？"
 CHOOSE = "（選んでください）"
-_ERROR_STYLE = "color: #c00000;"
-
-
-def _line(text: str = "", placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit(text)
-    edit.setPlaceholderText(placeholder)
-    return edit
 
 
 def _text_box(text: str, lines: int, placeholder: str = "") -> QPlainTextEdit:
@@ -77,78 +63,16 @@ def _text_box(text: str, lines: int, placeholder: str = "") -> QPlainTextEdit:
     return box
 
 
-class FormDialog(QDialog):
-    """A form with an OK button that writes and キャンセル; a refused write is shown in red."""
+class FormDialog(RecordDialog):
+    """A record dialog whose OK button says what it does (つなぐ, 記録する…), sized in characters.
+
+    When the window locks it is hidden with what was typed and shown again after unlocking
+    (:meth:`jusou_desktop.gui.main_window.MainWindow.lock`).
+    """
 
     def __init__(self, title: str, ok_text: str, parent: QWidget | None, width: int = 34) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setModal(True)
+        super().__init__(title, parent, save_text=ok_text, save_role=QDialogButtonBox.StandardButton.Ok)
         fit_dialog_width(self, width)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.error = QLabel()
-        self.error.setStyleSheet(_ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.save_button.setText(ok_text)
-        self.save_button.setDefault(True)
-        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setText("キャンセル")
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
-        self.body = QVBoxLayout()
-        self.body.addLayout(self.form)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.error, 1)
-        bottom.addWidget(self.buttons)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.body)
-        layout.addSpacing(6)
-        layout.addLayout(bottom)
-        self._initial: tuple[object, ...] = ()
-        self._field_widgets: dict[str, QWidget] = {}
-
-    def _snapshot(self) -> tuple[object, ...]:
-        raise NotImplementedError
-
-    def _store(self) -> None:
-        """Write through the store; raises JusouError when it refuses."""
-        raise NotImplementedError
-
-    def _remember_initial(self) -> None:
-        self._initial = self._snapshot()
-
-    def is_dirty(self) -> bool:
-        return self._snapshot() != self._initial
-
-    def _save(self) -> None:
-        self.error.clear()
-        try:
-            self._store()
-        except JusouError as exc:
-            self.error.setText(exc.message)
-            widget = self._field_widgets.get(getattr(exc, "field", None) or "")
-            if widget is not None:
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        self.accept()
-
-    def reject(self) -> None:
-        if self.is_dirty() and not messages.ask(self, DISCARD_QUESTION, yes="破棄する", no="入力に戻る"):
-            return
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if not event.spontaneous():  # closed by the program (the window locks): never ask
-            QDialog.reject(self)
-            event.accept()
-            return
-        super().closeEvent(event)
 
 
 # ---- a resource ----------------------------------------------------------------------------------------
@@ -172,8 +96,8 @@ class ResourceDialog(FormDialog):
         self.saved_id: ResourceId | None = None
         r = resource or Resource(name="", kind=default_kind or ResourceKind.PLACE)
 
-        self.name = _line(r.name, "例: ふれあいサロン本町")
-        self.kana = _line(r.kana, "ひらがな・カタカナどちらでも")
+        self.name = line_edit(r.name, "例: ふれあいサロン本町")
+        self.kana = line_edit(r.kana, "ひらがな・カタカナどちらでも")
         self.kind = QComboBox()
         for kind in ResourceKind:
             self.kind.addItem(kind.value, kind.value)
@@ -187,14 +111,14 @@ class ResourceDialog(FormDialog):
             )
         self.formality.setCurrentIndex(self.formality.findData(r.formality.value))
         self.formality.setToolTip("\n".join(FORMALITY_HINTS.values()))
-        self.operator = _line(r.operator, "例: 本町自治会、NPO法人○○")
+        self.operator = line_edit(r.operator, "例: 本町自治会、NPO法人○○")
         self.agency = AgencyPicker()
         self.agency.set_agencies([a for a in self._db.agencies.list() if a.active or a.id == r.agency_id])
         self.agency.select(r.agency_id)
         self.agency.setToolTip("運営するのが登録済みの関係機関なら選びます（空欄のままでもかまいません）。")
         self.agency.agency_changed.connect(self._agency_chosen)
         self.offers = _text_box(r.offers, 3, "例: お茶を飲みながらおしゃべり。月1回の昼食会。")
-        self.audience = _line(r.audience, "例: どなたでも／おおむね65歳以上／中高生")
+        self.audience = line_edit(r.audience, "例: どなたでも／おおむね65歳以上／中高生")
         self.district = QComboBox()
         self.district.setEditable(True)
         self.district.addItems(sorted(set(self._db.resources.districts()) | set(self._db.cases.districts())))
@@ -202,11 +126,11 @@ class ResourceDialog(FormDialog):
         district_edit = self.district.lineEdit()
         assert district_edit is not None
         district_edit.setPlaceholderText("例: 本町")
-        self.place = _line(r.place, "例: 本町公民館 和室")
-        self.schedule = _line(r.schedule, "例: 毎週水曜 10:00〜12:00")
-        self.contact_name = _line(r.contact_name, "例: 代表 架空 一郎")
-        self.phone = _line(r.phone)
-        self.capacity = _line(r.capacity, "例: 5人程度まで／見学随時")
+        self.place = line_edit(r.place, "例: 本町公民館 和室")
+        self.schedule = line_edit(r.schedule, "例: 毎週水曜 10:00〜12:00")
+        self.contact_name = line_edit(r.contact_name, "例: 代表 架空 一郎")
+        self.phone = line_edit(r.phone)
+        self.capacity = line_edit(r.capacity, "例: 5人程度まで／見学随時")
         self.note = _text_box(r.note, 2)
         self.active = QCheckBox("活動中")
         self.active.setChecked(r.active)
@@ -307,14 +231,14 @@ class ConnectDialog(FormDialog):
         self.session = session
         self._resource = resource
         self.saved_id: LinkId | None = None
-        self.search = _line(
+        self.search = line_edit(
             placeholder="氏名・フリガナ・ケース番号で検索（ひらがな・カタカナ・半角どれでも）"
         )
         self.search.setClearButtonEnabled(True)
         self.cases = make_table(("ケース番号", "本人", "フリガナ", "状態"), stretch=2)
         self.cases.setMinimumHeight(self.fontMetrics().height() * 10)
         self.referred_on = date_field(session.today())
-        self.referred_by = _line(session.user_name, "例: 参加支援員 架空 花子")
+        self.referred_by = line_edit(session.user_name, "例: 参加支援員 架空 花子")
         self.note = _text_box("", 2, "例: 本人は午前中なら出かけられる。最初は同行する。")
         self.body.insertWidget(0, hint_label("つなぐ人（ケースの本人）を選んでください。"))
         self.body.insertWidget(1, self.search)
@@ -330,14 +254,7 @@ class ConnectDialog(FormDialog):
         self.search.setFocus()
 
     def _find(self, text: str) -> None:
-        rows = self.session.db.cases.rows(CaseFilter(text=text), limit=100)
-        fill_table(
-            self.cases,
-            [[r.number, r.name, r.kana, r.status.value] for r in rows],
-            [int(r.id) for r in rows],
-        )
-        if len(rows) == 1:
-            self.cases.selectRow(0)
+        fill_case_table(self.cases, self.session.db.cases.rows(CaseFilter(text=text), limit=100))
 
     def chosen_case(self) -> CaseId | None:
         row = selected_row(self.cases)
@@ -388,7 +305,7 @@ class MoveDialog(FormDialog):
         reason_edit = self.reason.lineEdit()
         assert reason_edit is not None
         reason_edit.setPlaceholderText("選ぶか、書いてください")
-        self.by = _line(session.user_name)
+        self.by = line_edit(session.user_name)
         self.form.addRow("日付", self.on)
         if target == LinkStatus.ENDED:
             self.form.addRow("終了の理由（必須）", self.reason)
@@ -435,7 +352,7 @@ class CheckDialog(FormDialog):
         for condition in Condition:
             self.condition.addItem(condition.value, condition.value)
         self.how = _text_box("", 3, "例: 受け入れ先の方によると、毎回30分ほど作業を続けられている。")
-        self.by = _line(session.user_name, "確認した人")
+        self.by = line_edit(session.user_name, "確認した人")
         since = f"開始日: {wareki(row.link.started_on)}" if row.link.started_on else ""
         last = f"　前回の確認: {wareki(row.last_check_on)}" if row.last_check_on else "　確認はまだありません"
         self.body.insertWidget(0, hint_label(since + last))

@@ -15,37 +15,27 @@ one open now is :attr:`ResourceDirectory.dialog` (or :attr:`FollowUpPage.dialog`
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QItemSelectionModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QSplitter,
-    QTableView,
     QTableWidget,
     QTabWidget,
     QVBoxLayout,
@@ -71,7 +61,21 @@ from jusou_desktop.domain.resources import (
     step_label,
 )
 from jusou_desktop.gui import messages
-from jusou_desktop.gui.case_file_common import fill_table, hint_label, make_table, wareki
+from jusou_desktop.gui.case_file_common import fill_filter, fill_table, hint_label, make_table, wareki
+from jusou_desktop.gui.record_dialog import DialogSlot, RecordDialog
+from jusou_desktop.gui.record_list import (
+    EnterOpens,
+    Index,
+    RowsModel,
+    count_text,
+    detail_labels,
+    list_pane,
+    list_shortcuts,
+    search_box,
+    select_row,
+    selected_index,
+    table_view,
+)
 from jusou_desktop.gui.resource_dialogs import (
     CheckDialog,
     ConnectDialog,
@@ -81,9 +85,8 @@ from jusou_desktop.gui.resource_dialogs import (
     history_lines,
 )
 from jusou_desktop.gui.session import Session
+from jusou_desktop.gui.widgets import bold, signals_blocked, two_panes
 from jusou_desktop.store.resources import ResourceFilter, ResourceSort
-
-Index = QModelIndex | QPersistentModelIndex
 
 ALL = "すべて"
 INACTIVE = "（休止中）"
@@ -92,19 +95,44 @@ _INACTIVE_COLOR = QColor(128, 128, 128)
 _DUE_COLOR = QColor(192, 0, 0)
 
 
-def _bold(label: QLabel, scale: float = 1.0) -> QLabel:
-    font = QFont(label.font())
-    font.setBold(True)
-    if scale != 1.0:
-        font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
-    return label
-
-
 def status_text(row: LinkRow) -> str:
     """「利用中」, 「定着」, 「終了（転居）」."""
     link = row.link
     return f"終了（{link.end_reason}）" if link.status == LinkStatus.ENDED else link.status.value
+
+
+def _last_check(row: LinkRow) -> str:
+    """The day of the last 定着の確認 and how it went: 「令和7年1月10日（順調）」."""
+    return wareki(row.last_check_on) + (f"（{row.last_condition.value}）" if row.last_condition else "")
+
+
+class _Links:
+    """Connections shown in a table: the rows behind its lines, which one is selected, selecting one."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        self.table = table
+        self.rows: list[LinkRow] = []
+
+    def show(self, texts: Sequence[Sequence[str]]) -> None:
+        """Fill the table with ``texts``, one line for each of :attr:`rows`."""
+        fill_table(self.table, texts, [int(r.link.id or 0) for r in self.rows])
+
+    def selected(self) -> LinkRow | None:
+        chosen = self.table.selectionModel().selectedRows()
+        return self.rows[chosen[0].row()] if chosen and chosen[0].row() < len(self.rows) else None
+
+    def selected_id(self) -> LinkId | None:
+        row = self.selected()
+        return row.link.id if row else None
+
+    def select(self, link_id: LinkId | None, *, or_first: bool = False) -> bool:
+        """Select the connection ``link_id`` (with ``or_first``, the first one when it is not listed)."""
+        row = next(
+            (i for i, r in enumerate(self.rows) if r.link.id == link_id), 0 if or_first and self.rows else -1
+        )
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
 
 
 def _paint_row(table: QTableWidget, row: int, color: QColor) -> None:
@@ -127,16 +155,15 @@ _COLUMNS: tuple[tuple[str, ResourceSort], ...] = (
 )
 
 
-class ResourceTableModel(QAbstractTableModel):
+class ResourceTableModel(RowsModel[ResourceRow]):
     """The register as :meth:`ResourceRepository.rows` gives it; clicking a header sorts in SQL."""
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__([title for title, _sort in _COLUMNS], parent)
         self._session = session
         self._filter = ResourceFilter()
         self._sort = ResourceSort.KIND
         self._descending = False
-        self._rows: list[ResourceRow] = []
 
     def set_filter(self, flt: ResourceFilter) -> None:
         self._filter = flt
@@ -147,32 +174,16 @@ class ResourceTableModel(QAbstractTableModel):
         return self._filter
 
     def reload(self) -> None:
-        self.beginResetModel()
-        self._rows = self._session.db.resources.rows(
-            self._filter, sort=self._sort, descending=self._descending
+        self.set_rows(
+            self._session.db.resources.rows(self._filter, sort=self._sort, descending=self._descending)
         )
-        self.endResetModel()
-
-    def row_at(self, row: int) -> ResourceRow:
-        return self._rows[row]
-
-    def row_of(self, resource_id: ResourceId) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == resource_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _COLUMNS[section][0]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole and section >= 5:
             return "この資源につながっている人の数（状態ごと）"
-        return None
+        return super().headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -213,67 +224,6 @@ class ResourceTableModel(QAbstractTableModel):
         self.reload()
 
 
-def _table_view(model: QAbstractTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    return view
-
-
-class _EnterOpens(QObject):
-    """Enter/Return on a table opens the current row (instead of the view's own handling)."""
-
-    def __init__(self, action: Callable[[], None], parent: QObject) -> None:
-        super().__init__(parent)
-        self._action = action
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-        ):
-            self._action()
-            return True
-        return False
-
-
-class DialogSlot:
-    """One dialog at a time, opened window-modal; ``after`` runs when it was accepted."""
-
-    def __init__(self) -> None:
-        self._dialog: FormDialog | None = None
-
-    @property
-    def current(self) -> FormDialog | None:
-        return self._dialog
-
-    def open(self, dialog: FormDialog, after: Callable[[FormDialog], None]) -> None:
-        if self._dialog is not None:
-            dialog.deleteLater()
-            self._dialog.raise_()
-            self._dialog.activateWindow()
-            return
-        self._dialog = dialog
-
-        def finished(result: int) -> None:
-            self._dialog = None
-            dialog.deleteLater()
-            if result == QDialog.DialogCode.Accepted:
-                after(dialog)
-
-        dialog.finished.connect(finished)
-        dialog.open()
-
-
 # ---- the register --------------------------------------------------------------------------------------
 
 _DETAILS = (
@@ -306,13 +256,9 @@ class ResourceDirectory(QWidget):
         super().__init__(parent)
         self._dialogs = DialogSlot()
         self.session = session
-        self._links: list[LinkRow] = []
 
         # left: search, filters, the register
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("名称・フリガナ・運営団体・内容で検索")
-        self.search.setToolTip("ひらがな・カタカナ、全角・半角のどちらで入力しても探せます（Ctrl+F）。")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("名称・フリガナ・運営団体・内容で検索")
         self.kind_filter = QComboBox()
         self.kind_filter.addItem(ALL, None)
         for kind in ResourceKind:
@@ -328,7 +274,7 @@ class ResourceDirectory(QWidget):
             self.formality_filter.addItem(formality.value, formality.value)
         self.show_inactive = QCheckBox("休止中も表示")
         self.model = ResourceTableModel(session, self)
-        self.table = _table_view(self.model)
+        self.table = table_view(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -357,17 +303,9 @@ class ResourceDirectory(QWidget):
             row_layout.addSpacing(6)
         search_row.addWidget(self.show_inactive)
         filters.addStretch(1)
-        list_buttons = QHBoxLayout()
-        list_buttons.addWidget(self.count_label, 1)
-        list_buttons.addWidget(self.new_button)
-        list_buttons.addWidget(self.edit_button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(search_row)
-        left_layout.addLayout(filters)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addLayout(list_buttons)
+        left = list_pane(
+            [search_row, filters], self.table, self.count_label, [self.new_button, self.edit_button]
+        )
 
         # right: details, then the people connected and the chosen connection's story
         self.detail_box = QGroupBox("資源の詳細")
@@ -375,19 +313,13 @@ class ResourceDirectory(QWidget):
         self.detail_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.detail_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.detail_form.setVerticalSpacing(5)
-        self.title = _bold(QLabel())
+        self.title = bold(QLabel())
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.placeholder = hint_label("一覧から地域資源を選ぶと、ここに詳細とつながった人が表示されます。")
         self.detail_form.addRow(self.placeholder)
         self.detail_form.addRow(self.title)
-        self.details: dict[str, QLabel] = {}
-        for caption in _DETAILS:
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.details[caption] = value
-            self.detail_form.addRow(caption, value)
+        self.details = detail_labels(self.detail_form, _DETAILS)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.setContentsMargins(0, 0, 0, 0)
@@ -401,6 +333,7 @@ class ResourceDirectory(QWidget):
 
         self.links_box = QGroupBox("つながった人")
         self.links_table = make_table(_LINK_COLUMNS, stretch=2)
+        self._links = _Links(self.links_table)
         self.links_table.setToolTip("ダブルクリックでケースを開きます。")
         self.connect_button = QPushButton("人をつなぐ")
         self.connect_button.setToolTip("この資源にケースの本人をつなぎます（調整中から始まります）。")
@@ -431,36 +364,15 @@ class ResourceDirectory(QWidget):
         links_layout.addSpacing(6)
         links_layout.addLayout(story, 9)
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(left)
-        top.addWidget(self.detail_box)
-        top.setStretchFactor(0, 2)
-        top.setStretchFactor(1, 1)
-        top.setSizes([760, 420])
-        top.setChildrenCollapsible(False)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(self.links_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([420, 300])
-        splitter.setChildrenCollapsible(False)
+        top = two_panes(Qt.Orientation.Horizontal, left, self.detail_box, (2, 1), [760, 420])
+        splitter = two_panes(Qt.Orientation.Vertical, top, self.links_box, (3, 2), [420, 300])
         layout = QVBoxLayout(self)
-        layout.addWidget(_bold(QLabel("地域資源（参加支援の資源）"), 1.25))
+        layout.addWidget(bold(QLabel("地域資源（参加支援の資源）"), 1.25))
         layout.addWidget(splitter, 1)
 
         # keyboard
-        self.new_action = QAction("新規登録", self)
-        self.new_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
-        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.new_action.triggered.connect(self.add_resource)
-        self.addAction(self.new_action)
-        self.find_action = QAction("検索", self)
-        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
-        self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.find_action.triggered.connect(self._focus_search)
-        self.addAction(self.find_action)
-        self.table.installEventFilter(_EnterOpens(self.edit_selected, self.table))
+        self.new_action, self.find_action = list_shortcuts(self, self.search, self.add_resource)
+        self.table.installEventFilter(EnterOpens(self.edit_selected, self.table))
         for first, second in itertools.pairwise(
             [
                 self.search,
@@ -502,7 +414,7 @@ class ResourceDirectory(QWidget):
         self.apply_filter()
 
     @property
-    def dialog(self) -> FormDialog | None:
+    def dialog(self) -> RecordDialog | None:
         """The dialog open now, if any."""
         return self._dialogs.current
 
@@ -510,14 +422,7 @@ class ResourceDirectory(QWidget):
 
     def fill_districts(self) -> None:
         """Refill the 地区 filter from the register, keeping the choice."""
-        current = self.district_filter.currentData()
-        self.district_filter.blockSignals(True)
-        self.district_filter.clear()
-        self.district_filter.addItem(ALL, None)
-        for district in self.session.db.resources.districts():
-            self.district_filter.addItem(district, district)
-        self.district_filter.setCurrentIndex(max(0, self.district_filter.findData(current)))
-        self.district_filter.blockSignals(False)
+        fill_filter(self.district_filter, [(d, d) for d in self.session.db.resources.districts()], ALL)
 
     def current_filter(self) -> ResourceFilter:
         kind = self.kind_filter.currentData()
@@ -542,10 +447,7 @@ class ResourceDirectory(QWidget):
 
     def _after_reset(self) -> None:
         if not (self._chosen is not None and self.select_resource(self._chosen)) and self.model.rowCount():
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(0, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-            )
+            select_row(self.table, self.model.index(0, 0))
         self._show_selected()
         self._update_count()
 
@@ -554,10 +456,8 @@ class ResourceDirectory(QWidget):
         return [self.model.row_at(r).name for r in range(self.model.rowCount())]
 
     def selected_row(self) -> ResourceRow | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            return None
-        return self.model.row_at(index.row())
+        index = selected_index(self.table)
+        return None if index is None else self.model.row_at(index.row())
 
     def selected_resource_id(self) -> ResourceId | None:
         row = self.selected_row()
@@ -571,29 +471,15 @@ class ResourceDirectory(QWidget):
             self._show_selected()
             return False
         index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
+        select_row(self.table, index)
         self.table.scrollTo(index)
         return True
 
     def _update_count(self) -> None:
-        shown = self.model.rowCount()
         everything = self.session.db.resources.count(ResourceFilter(include_inactive=True))
         inactive = everything - self.session.db.resources.count(ResourceFilter())
         hidden = 0 if self.show_inactive.isChecked() else inactive
-        total = everything - hidden
-        if not everything:
-            text = "まだ地域資源が登録されていません。「新規登録」から登録してください。"
-        elif shown == 0:
-            text = f"条件に合う地域資源はありません（全{total}件）"
-        elif shown == total:
-            text = f"全{total}件"
-        else:
-            text = f"{total}件中 {shown}件を表示"
-        if hidden:
-            text += f"（休止中の{hidden}件は非表示）"
-        self.count_label.setText(text)
+        self.count_label.setText(count_text("地域資源", everything, hidden, self.model.rowCount()))
 
     def _show_selected(self, *_args: object) -> None:
         row = self.selected_row()
@@ -603,7 +489,7 @@ class ResourceDirectory(QWidget):
         for label in self.details.values():
             self.detail_form.setRowVisible(label, row is not None)
         if row is None:
-            self._links = []
+            self._links.rows = []
             self._fill_links()
             self._update_buttons()
             return
@@ -634,15 +520,15 @@ class ResourceDirectory(QWidget):
         }
         for caption, text in values.items():
             self.details[caption].setText(text)
-        self._links = self.session.db.resources.links_for_resource(row.id)
+        self._links.rows = self.session.db.resources.links_for_resource(row.id)
         self._fill_links()
 
     def _fill_links(self) -> None:
-        chosen = self.selected_link_id()
+        chosen = self._links.selected_id()
         interval = self.session.db.resources.follow_up_days()
         today = self.session.today()
-        fill_table(
-            self.links_table,
+        links = self._links.rows
+        self._links.show(
             [
                 [
                     r.person_name,
@@ -650,13 +536,12 @@ class ResourceDirectory(QWidget):
                     status_text(r),
                     wareki(r.link.referred_on),
                     wareki(r.link.started_on),
-                    wareki(r.last_check_on) + (f"（{r.last_condition.value}）" if r.last_condition else ""),
+                    _last_check(r),
                 ]
-                for r in self._links
-            ],
-            [int(r.link.id or 0) for r in self._links],
+                for r in links
+            ]
         )
-        for index, r in enumerate(self._links):
+        for index, r in enumerate(links):
             due = r.due_on(interval)
             if r.link.status == LinkStatus.ENDED:
                 _paint_row(self.links_table, index, _INACTIVE_COLOR)
@@ -665,30 +550,15 @@ class ResourceDirectory(QWidget):
                 if cell is not None:
                     cell.setForeground(_DUE_COLOR)
                     cell.setToolTip(f"定着の確認の時期です（{wareki(due)}まで）。")
-        open_count = sum(r.link.status != LinkStatus.ENDED for r in self._links)
+        open_count = sum(r.link.status != LinkStatus.ENDED for r in links)
         self.links_box.setTitle(
-            f"つながった人（{open_count}人・終了を含め{len(self._links)}件）"
-            if self._links
-            else "つながった人"
+            f"つながった人（{open_count}人・終了を含め{len(links)}件）" if links else "つながった人"
         )
-        row = next((i for i, r in enumerate(self._links) if r.link.id == chosen), 0 if self._links else -1)
-        if row >= 0:
-            self.links_table.selectRow(row)
+        self._links.select(chosen, or_first=True)
         self._show_link()
 
     def selected_link(self) -> LinkRow | None:
-        rows = self.links_table.selectionModel().selectedRows()
-        return self._links[rows[0].row()] if rows and rows[0].row() < len(self._links) else None
-
-    def selected_link_id(self) -> LinkId | None:
-        row = self.selected_link()
-        return row.link.id if row else None
-
-    def select_link(self, link_id: LinkId) -> bool:
-        row = next((i for i, r in enumerate(self._links) if r.link.id == link_id), -1)
-        if row >= 0:
-            self.links_table.selectRow(row)
-        return row >= 0
+        return self._links.selected()
 
     def _show_link(self) -> None:
         row = self.selected_link()
@@ -735,10 +605,6 @@ class ResourceDirectory(QWidget):
         self.remove_button.setVisible(link is not None and link.link.status == LinkStatus.ARRANGING)
         self.remove_button.setEnabled(link is not None and link.checks == 0)
 
-    def _focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-
     def _open_selected_case(self) -> None:
         link = self.selected_link()
         if link is not None:
@@ -762,8 +628,7 @@ class ResourceDirectory(QWidget):
             return
         self._dialogs.open(ResourceDialog(self.session, resource, self), self._resource_saved)
 
-    def _resource_saved(self, dialog: FormDialog) -> None:
-        assert isinstance(dialog, ResourceDialog)
+    def _resource_saved(self, dialog: ResourceDialog) -> None:
         if dialog.saved_id is not None:
             self._reveal(self.session.db.resources.get(dialog.saved_id))
         self.reload()
@@ -772,16 +637,9 @@ class ResourceDirectory(QWidget):
     def _reveal(self, resource: Resource) -> None:
         """Loosen the filters so that a just-saved resource is in the list."""
         self._chosen = resource.id
-        widgets = (
-            self.search,
-            self.kind_filter,
-            self.district_filter,
-            self.formality_filter,
-            self.show_inactive,
-        )
-        for widget in widgets:
-            widget.blockSignals(True)
-        try:
+        with signals_blocked(
+            self.search, self.kind_filter, self.district_filter, self.formality_filter, self.show_inactive
+        ):
             flt = self.current_filter()
             if flt.kind is not None and flt.kind != resource.kind:
                 self.kind_filter.setCurrentIndex(0)
@@ -796,9 +654,6 @@ class ResourceDirectory(QWidget):
                 self.search.clear()
             if not resource.active:
                 self.show_inactive.setChecked(True)
-        finally:
-            for widget in widgets:
-                widget.blockSignals(False)
 
     def connect_person(self) -> None:
         row = self.selected_row()
@@ -838,18 +693,18 @@ class ResourceDirectory(QWidget):
         self.changed.emit()
 
     def _link_saved(self, dialog: FormDialog) -> None:
-        link_id = dialog.saved_id if isinstance(dialog, ConnectDialog) else self.selected_link_id()
+        link_id = dialog.saved_id if isinstance(dialog, ConnectDialog) else self._links.selected_id()
         self.refresh()
         if link_id is not None:
-            self.select_link(link_id)
+            self._links.select(link_id)
         self.changed.emit()
 
     def refresh(self) -> None:
         """Re-read the list counts and the chosen resource's connections (after a change elsewhere)."""
-        chosen_link = self.selected_link_id()
+        chosen_link = self._links.selected_id()
         self.reload()
         if chosen_link is not None:
-            self.select_link(chosen_link)
+            self._links.select(chosen_link)
 
 
 # ---- 定着の確認 -----------------------------------------------------------------------------------------
@@ -868,7 +723,6 @@ class FollowUpPage(QWidget):
         super().__init__(parent)
         self._dialogs = DialogSlot()
         self.session = session
-        self.rows: list[LinkRow] = []
         self.interval = QSpinBox()
         self.interval.setRange(MIN_FOLLOW_UP_DAYS, MAX_FOLLOW_UP_DAYS)
         self.interval.setSuffix(" 日")
@@ -878,8 +732,9 @@ class FollowUpPage(QWidget):
             "利用中のつながりを、前回の確認（または開始日）からこの日数で確認の時期とします。"
         )
         self.due_only = QCheckBox("確認の時期が来ているものだけ")
-        self.summary = _bold(QLabel())
+        self.summary = bold(QLabel())
         self.table = make_table(_FOLLOW_COLUMNS, stretch=4)
+        self._links = _Links(self.table)
         self.table.setToolTip("ダブルクリックでケースを開きます。")
         self.check_button = QPushButton("定着の確認を記録")
         self.resource_button = QPushButton("地域資源の一覧で見る")
@@ -896,7 +751,7 @@ class FollowUpPage(QWidget):
         for button in (self.case_button, self.resource_button, self.check_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(_bold(QLabel("定着の確認"), 1.25))
+        layout.addWidget(bold(QLabel("定着の確認"), 1.25))
         layout.addWidget(
             hint_label(
                 "利用中のつながりで、前回の確認（まだなら開始日）から確認の間隔を過ぎたものを先頭に赤で表示します。"
@@ -918,7 +773,7 @@ class FollowUpPage(QWidget):
         self.refresh()
 
     @property
-    def dialog(self) -> FormDialog | None:
+    def dialog(self) -> RecordDialog | None:
         """The dialog open now, if any."""
         return self._dialogs.current
 
@@ -932,13 +787,15 @@ class FollowUpPage(QWidget):
         self.changed.emit()
 
     def refresh(self) -> None:
-        chosen = self.selected_link_id()
+        chosen = self._links.selected_id()
         today = self.session.today()
         days = self.interval.value()
-        self.rows = self.session.db.resources.follow_ups(today, days, due_only=self.due_only.isChecked())
+        rows = self._links.rows = self.session.db.resources.follow_ups(
+            today, days, due_only=self.due_only.isChecked()
+        )
         due_count = self.session.db.resources.due_count(today, days)
         texts = []
-        for r in self.rows:
+        for r in rows:
             due = r.due_on(days)
             if r.link.status == LinkStatus.ARRANGING:
                 when = f"紹介から{(today - r.link.referred_on).days}日"
@@ -958,11 +815,11 @@ class FollowUpPage(QWidget):
                     r.case_number,
                     r.resource_name,
                     wareki(r.link.started_on),
-                    wareki(r.last_check_on) + (f"（{r.last_condition.value}）" if r.last_condition else ""),
+                    _last_check(r),
                 ]
             )
-        fill_table(self.table, texts, [int(r.link.id or 0) for r in self.rows])
-        for index, r in enumerate(self.rows):
+        self._links.show(texts)
+        for index, r in enumerate(rows):
             due = r.due_on(days)
             if due is not None and due <= today:
                 _paint_row(self.table, index, _DUE_COLOR)
@@ -971,27 +828,14 @@ class FollowUpPage(QWidget):
             if due_count
             else "確認の時期が来ているつながりはありません。"
         )
-        row = next((i for i, r in enumerate(self.rows) if r.link.id == chosen), 0 if self.rows else -1)
-        if row >= 0:
-            self.table.selectRow(row)
+        self._links.select(chosen, or_first=True)
         self._update_buttons()
 
     def due_count(self) -> int:
         return self.session.db.resources.due_count(self.session.today(), self.interval.value())
 
     def selected(self) -> LinkRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
-
-    def selected_link_id(self) -> LinkId | None:
-        row = self.selected()
-        return row.link.id if row else None
-
-    def select_link(self, link_id: LinkId) -> bool:
-        row = next((i for i, r in enumerate(self.rows) if r.link.id == link_id), -1)
-        if row >= 0:
-            self.table.selectRow(row)
-        return row >= 0
+        return self._links.selected()
 
     def _update_buttons(self) -> None:
         row = self.selected()
@@ -1045,7 +889,7 @@ class ResourceSection(QTabWidget):
         self._retitle()
 
     @property
-    def dialog(self) -> FormDialog | None:
+    def dialog(self) -> RecordDialog | None:
         return self.directory.dialog or self.follow_ups.dialog
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -1109,7 +953,7 @@ class CaseResourceList(QWidget):
                     status_text(r),
                     wareki(r.link.referred_on),
                     wareki(r.link.started_on),
-                    wareki(r.last_check_on) + (f"（{r.last_condition.value}）" if r.last_condition else ""),
+                    _last_check(r),
                 ]
                 for r in rows
             ],

@@ -3,12 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QTabWidget, QWidget
+from PySide6.QtCore import QDate, QObject, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QSplitter, QTabWidget, QWidget
 
 from jusou_desktop.domain.wareki import format_wareki
+
+
+def bold(label: QLabel, scale: float = 1.0) -> QLabel:
+    """``label`` in bold (a heading when ``scale`` is above 1)."""
+    font = QFont(label.font())
+    font.setBold(True)
+    if scale != 1.0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    return label
+
+
+def two_panes(
+    orientation: Qt.Orientation,
+    first: QWidget,
+    second: QWidget,
+    stretch: tuple[int, int],
+    sizes: Sequence[int],
+) -> QSplitter:
+    """A splitter of two panes that never collapse; extra room is shared by ``stretch``."""
+    splitter = QSplitter(orientation)
+    splitter.addWidget(first)
+    splitter.addWidget(second)
+    splitter.setStretchFactor(0, stretch[0])
+    splitter.setStretchFactor(1, stretch[1])
+    splitter.setSizes(list(sizes))
+    splitter.setChildrenCollapsible(False)
+    return splitter
+
+
+@contextmanager
+def signals_blocked(*objects: QObject) -> Iterator[None]:
+    """Change ``objects`` without their signals firing (they fire again afterwards, even on an error)."""
+    for obj in objects:
+        obj.blockSignals(True)
+    try:
+        yield
+    finally:
+        for obj in objects:
+            obj.blockSignals(False)
 
 
 class DateField(QWidget):

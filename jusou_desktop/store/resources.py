@@ -197,6 +197,7 @@ _LINK_SELECT = (
     " JOIN persons p ON p.id = c.principal_id"
 )
 _STATUS_ORDER = _case_order("l.status", list(LinkStatus))
+_OPEN_FIRST = f"ORDER BY l.status = '終了', {_STATUS_ORDER}, l.referred_on DESC, l.id DESC"
 _FOLLOW_UP_ORDER = _case_order("l.status", [LinkStatus.USING, LinkStatus.ARRANGING, LinkStatus.SETTLED])
 _LINK_FIELDS = (
     "status, referred_on, started_on, settled_on, ended_on, end_reason, referred_by, note, updated_at"
@@ -383,16 +384,17 @@ class ResourceRepository(Repository):
         )
 
     def link(self, link_id: LinkId) -> ResourceLink:
-        row = self._db.conn.execute(f"{_LINK_SELECT} WHERE l.id = ?", (link_id,)).fetchone()
-        if row is None:
-            raise RecordNotFound("つながり", link_id)
-        return _link(row)
+        return self.link_row(link_id).link
 
     def link_row(self, link_id: LinkId) -> LinkRow:
-        row = self._db.conn.execute(f"{_LINK_SELECT} WHERE l.id = ?", (link_id,)).fetchone()
-        if row is None:
+        rows = self._link_rows("WHERE l.id = ?", (link_id,))
+        if not rows:
             raise RecordNotFound("つながり", link_id)
-        return _link_row(row)
+        return rows[0]
+
+    def _link_rows(self, where_and_order: str, params: Sequence[Any]) -> list[LinkRow]:
+        rows = self._db.conn.execute(f"{_LINK_SELECT} {where_and_order}", params).fetchall()
+        return [_link_row(r) for r in rows]
 
     def _checks_count(self, conn: Connection, link_id: LinkId) -> int:
         return int(
@@ -480,21 +482,11 @@ class ResourceRepository(Repository):
 
     def links_for_resource(self, resource_id: ResourceId) -> list[LinkRow]:
         """Who is connected to a resource: open ones first (調整中・利用中・定着), then ended, newest first."""
-        rows = self._db.conn.execute(
-            f"{_LINK_SELECT} WHERE l.resource_id = ?"
-            f" ORDER BY l.status = '終了', {_STATUS_ORDER}, l.referred_on DESC, l.id DESC",
-            (resource_id,),
-        ).fetchall()
-        return [_link_row(r) for r in rows]
+        return self._link_rows(f"WHERE l.resource_id = ? {_OPEN_FIRST}", (resource_id,))
 
     def links_for_case(self, case_id: CaseId) -> list[LinkRow]:
         """A case's connections (for the case file): open ones first, then ended, newest first."""
-        rows = self._db.conn.execute(
-            f"{_LINK_SELECT} WHERE l.case_id = ?"
-            f" ORDER BY l.status = '終了', {_STATUS_ORDER}, l.referred_on DESC, l.id DESC",
-            (case_id,),
-        ).fetchall()
-        return [_link_row(r) for r in rows]
+        return self._link_rows(f"WHERE l.case_id = ? {_OPEN_FIRST}", (case_id,))
 
     def follow_ups(self, today: dt.date, interval_days: int, *, due_only: bool = False) -> list[LinkRow]:
         """Open connections for the 定着 overview: those due for a check first, the longest waiting first.
@@ -505,11 +497,10 @@ class ResourceRepository(Repository):
         cutoff = rules.due_cutoff(today, rules.validate_interval(interval_days)).isoformat()
         due = f"(l.status = '利用中' AND {_LAST_SEEN} <= ?)"
         where = f"WHERE {due}" if due_only else "WHERE l.status <> '終了'"
-        rows = self._db.conn.execute(
-            f"{_LINK_SELECT} {where} ORDER BY {due} DESC, {_FOLLOW_UP_ORDER}, {_LAST_SEEN}, l.id",
+        return self._link_rows(
+            f"{where} ORDER BY {due} DESC, {_FOLLOW_UP_ORDER}, {_LAST_SEEN}, l.id",
             (cutoff, cutoff) if due_only else (cutoff,),
-        ).fetchall()
-        return [_link_row(r) for r in rows]
+        )
 
     def due_count(self, today: dt.date, interval_days: int) -> int:
         cutoff = rules.due_cutoff(today, rules.validate_interval(interval_days)).isoformat()
