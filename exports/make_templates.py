@@ -30,6 +30,7 @@ from jusou_desktop.reports.ledger_xlsx import (  # noqa: E402
     ACTIONS_TEMPLATE,
     AGENCY_TEMPLATE,
     CASE_LEDGER_TEMPLATE,
+    RESOURCE_TEMPLATE,
 )
 
 FONT = "游ゴシック"  # Excel's default Japanese font; LibreOffice substitutes a Japanese gothic
@@ -269,6 +270,20 @@ def make_agencies(spec: TemplateSpec) -> Workbook:
     return wb
 
 
+def make_resources(spec: TemplateSpec) -> Workbook:
+    wb, _, _ = make_list(
+        spec,
+        "地域資源一覧",
+        "{{town}}　地域資源の一覧（参加支援）",
+        ("作成日 {{printed_on}}　　{{count}}か所　　つながった人は人数だけを載せています（氏名なし）。",),
+        widths=(24, 16, 14, 11, 20, 30, 16, 8, 16, 18, 14, 13, 14, 20, 7, 7, 7),
+        wrap=(1, 5, 6, 7, 9, 10, 13, 14),
+        center=(3, 4, 8, 15, 16, 17),
+        freeze_columns=1,
+    )
+    return wb
+
+
 def make_actions(spec: TemplateSpec) -> Workbook:
     wb, ws, anchor = make_list(
         spec,
@@ -299,6 +314,7 @@ def main() -> None:
         (JISSEKI_TEMPLATE, make_jisseki),
         (CASE_LEDGER_TEMPLATE, make_case_ledger),
         (AGENCY_TEMPLATE, make_agencies),
+        (RESOURCE_TEMPLATE, make_resources),
         (ACTIONS_TEMPLATE, make_actions),
     )
     for spec, make in makers:

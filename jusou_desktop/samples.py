@@ -103,9 +103,9 @@ def _plan_papers(db: Database, outdir: Path, today: dt.date) -> list[Path]:
 
 
 def _excel_files(db: Database, outdir: Path, today: dt.date) -> list[Path]:
-    """The 実績 workbook of this 年度 (no personal data) and a case ledger (取扱注意)."""
+    """The 実績 workbook of this 年度 (no personal data), a case ledger (取扱注意) and the 地域資源 list."""
     from jusou_desktop.reports.jisseki_xlsx import write_jisseki_xlsx
-    from jusou_desktop.reports.ledger_xlsx import write_case_ledger_xlsx
+    from jusou_desktop.reports.ledger_xlsx import write_case_ledger_xlsx, write_resource_directory_xlsx
 
     year = fiscal_year_of(today)
     jisseki = outdir / f"見本_実績_{format_fiscal_year(year)}.xlsx"
@@ -118,7 +118,11 @@ def _excel_files(db: Database, outdir: Path, today: dt.date) -> list[Path]:
         printed_on=today,
         filter_text="すべてのケース",
     )
-    return [jisseki, ledger]
+    resources = outdir / "見本_地域資源一覧.xlsx"
+    write_resource_directory_xlsx(
+        db.resources.directory(), resources, town=db.settings.town_name(), printed_on=today
+    )
+    return [jisseki, ledger, resources]
 
 
 _WRITERS: tuple[tuple[str, SampleWriter], ...] = (

@@ -157,6 +157,8 @@ def test_samples_writes_a_summary_and_the_sheets(tmp_path: Path) -> None:
         "見本_プラン兼事業等利用申込書.pdf",
         "見本_支援プラン_変更点の比較.pdf",
         "見本_評価シート.pdf",
+        "見本_ケース台帳.xlsx",
+        "見本_地域資源一覧.xlsx",
     ):
         assert (out / name).exists(), name
     blanks = list(out.glob("見本_記入用_*.pdf"))

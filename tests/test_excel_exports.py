@@ -26,6 +26,7 @@ from jusou_desktop.domain.model import (
     ConsentState,
     Operation,
 )
+from jusou_desktop.domain.resources import Formality, Resource, ResourceId, ResourceKind, ResourceRow
 from jusou_desktop.reports.excel_templates import (
     Cancelled,
     Template,
@@ -38,9 +39,11 @@ from jusou_desktop.reports.ledger_xlsx import (
     ACTIONS_TEMPLATE,
     AGENCY_TEMPLATE,
     CASE_LEDGER_TEMPLATE,
+    RESOURCE_TEMPLATE,
     write_agency_directory_xlsx,
     write_case_ledger_xlsx,
     write_open_actions_xlsx,
+    write_resource_directory_xlsx,
 )
 from jusou_desktop.reports.protect import (
     PasswordError,
@@ -181,7 +184,9 @@ def _all_text(wb: Workbook) -> str:
 # ---- templates -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("spec", [JISSEKI_TEMPLATE, CASE_LEDGER_TEMPLATE, AGENCY_TEMPLATE, ACTIONS_TEMPLATE])
+@pytest.mark.parametrize(
+    "spec", [JISSEKI_TEMPLATE, CASE_LEDGER_TEMPLATE, AGENCY_TEMPLATE, RESOURCE_TEMPLATE, ACTIONS_TEMPLATE]
+)
 def test_shipped_templates_are_valid_and_list_their_placeholders(spec: Any) -> None:
     path = shipped_template_path(spec)
     assert path.is_file()
@@ -461,6 +466,61 @@ def test_agency_directory_has_rows(tmp_path: Path) -> None:
     assert second[4] is None
     assert second[12] == "休止中"
     assert "2機関" in ws["A2"].value
+
+
+def test_resource_directory_has_rows_and_only_counts_of_people(tmp_path: Path) -> None:
+    salon = Resource(
+        "川端ふれあいサロン",
+        ResourceKind.PLACE,
+        Formality.INFORMAL,
+        kana="カワバタフレアイサロン",
+        operator="川端地区の住民グループ",
+        offers="お茶とおしゃべり",
+        audience="どなたでも",
+        district="川端",
+        place="川端公民館",
+        schedule="毎月第2・第4水曜 13:30〜15:30",
+        contact_name="世話役",
+        phone="0000-22-1111",
+        id=ResourceId(1),
+    )
+    farm = Resource("つむぎファーム", ResourceKind.FARM, Formality.FORMAL, active=False, id=ResourceId(2))
+
+    def counts(resource: Resource, using: int, settled: int) -> ResourceRow:
+        assert resource.id is not None
+        return ResourceRow(
+            resource.id,
+            resource.name,
+            resource.kana,
+            resource.kind,
+            resource.formality,
+            resource.district,
+            resource.schedule,
+            resource.operator,
+            resource.active,
+            using=using,
+            settled=settled,
+        )
+
+    dest = tmp_path / "地域資源一覧.xlsx"
+    write_resource_directory_xlsx(
+        [(salon, counts(salon, 2, 1)), (farm, counts(farm, 0, 0))], dest, town=TOWN, printed_on=PRINTED
+    )
+    ws = load_workbook(dest).active
+    assert ws.title == "地域資源一覧"
+    assert "2か所" in ws["A2"].value
+    first = _row_starting(ws, "川端ふれあいサロン")
+    assert first[1:5] == [
+        "カワバタフレアイサロン",
+        "居場所・サロン",
+        "インフォーマル",
+        "川端地区の住民グループ",
+    ]
+    assert first[9:12] == ["毎月第2・第4水曜 13:30〜15:30", "世話役", "0000-22-1111"]
+    assert first[14:17] == [2, 1, None]
+    second = _row_starting(ws, "つむぎファーム")
+    assert second[2:4] == ["農作業", "制度内"]
+    assert second[16] == "休止中"
 
 
 def test_open_actions_have_rows_and_overdue_marks(tmp_path: Path) -> None:

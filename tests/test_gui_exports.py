@@ -20,6 +20,7 @@ from jusou_desktop.domain.jisseki import FIGURES
 from jusou_desktop.domain.ledger_import import ImportKind
 from jusou_desktop.domain.meetings import Action, Attendee, Holding, Meeting, MeetingType, Reason
 from jusou_desktop.domain.model import Agency, AgencyField, Consent, ConsentState, Person
+from jusou_desktop.domain.resources import Resource, ResourceKind
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.exports import CANCELLED_TEXT, ExportsSection, ProtectDialog
 from jusou_desktop.gui.import_wizard import ImportWizard
@@ -264,6 +265,34 @@ def test_open_actions_without_a_password(qtbot: QtBot, office: Session, out: Pat
     assert "山田 花子" not in texts  # case numbers only
     (entry,) = office.db.export_log.entries()
     assert (entry.kind, entry.rows, entry.protected) == ("役割一覧", 1, False)
+
+
+@pytest.mark.usefixtures("quiet_messages")
+def test_the_resource_register_goes_to_excel_with_counts_not_names(
+    qtbot: QtBot, office: Session, out: Path
+) -> None:
+    db = office.db
+    salon = db.resources.add(Resource("川端ふれあいサロン", ResourceKind.PLACE, schedule="毎月第2水曜"))
+    db.resources.add(Resource("北原ゲーム同好会", ResourceKind.HOBBY, active=False))
+    case_id = db.cases.rows()[0].id
+    db.resources.connect(salon, case_id, dt.date(2025, 5, 1), today=TODAY)
+    section = _section(qtbot, office)
+    messages.set_next_texts("社協との共有")
+    messages.set_next_save_paths(out / "資源.xlsx")
+    messages.set_next_answers(False)
+    errors = _protect(None)
+    section.lists.buttons["地域資源一覧を書き出す…"].click()
+    assert not errors
+    _saved(qtbot)
+    texts = _texts(out / "資源.xlsx")
+    assert {"川端ふれあいサロン", "毎月第2水曜", "北原ゲーム同好会", "休止中"} <= texts
+    assert not any(name in t for t in texts for name in ("山田", "鈴木", "佐藤"))  # who: never
+    (entry,) = db.export_log.entries()
+    assert (entry.kind, entry.rows, entry.filter_text) == (
+        "地域資源一覧",
+        2,
+        "すべての地域資源（休止中を含む）",
+    )
 
 
 @pytest.mark.usefixtures("quiet_messages")

@@ -27,7 +27,7 @@ from jusou_desktop.store.database import Database
 from jusou_desktop.store.errors import RecordNotFound, StorageFailure
 from jusou_desktop.store.resources import ResourceFilter, ResourceSort
 from tests.conftest import PASSPHRASE
-from tests.resources_fixtures import TODAY, add_case, register_resources
+from tests.resources_fixtures import FARM, RESTING, SALON, TODAY, WORK, add_case, register_resources
 
 S = LinkStatus
 
@@ -118,6 +118,19 @@ def test_order_is_decided_in_sql(db: Database) -> None:
         "川端ふれあいサロン",
         "はたらく練習",
     ]
+
+
+def test_the_directory_has_every_resource_in_full_with_its_counts(db: Database) -> None:
+    ids = register_resources(db)
+    case_id = add_case(db, "山本 太郎", "ヤマモト タロウ")
+    link = db.resources.connect(ids[SALON], case_id, dt.date(2024, 6, 1), today=TODAY)
+    db.resources.move(link, LinkStatus.USING, dt.date(2024, 6, 10), TODAY)
+    entries = db.resources.directory()
+    assert [resource.name for resource, _ in entries] == [SALON, WORK, RESTING, FARM]  # 休止中 too
+    salon, counts = entries[0]
+    assert (salon.schedule, salon.operator) == ("毎月第2水曜", "川端地区自治会")
+    assert (counts.using, counts.settled) == (1, 0)
+    assert all(resource.id == row.id for resource, row in entries)
 
 
 # ---- connections -----------------------------------------------------------------------------------

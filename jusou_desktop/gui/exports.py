@@ -6,8 +6,8 @@ Pages:
   (the shipped one or the town's own file, checked before anything is written) and
   「Excelに書き出す…」.  Only counts: no personal data, no reason asked.
 * 「成果目標」 — the targets of the figures, editable, saved in one transaction.
-* 「一覧の書き出し」 — the case ledger (the case list's *current* filter), the agency directory and
-  the open actions.  Each carries personal data, so each asks why (the reason is required), offers
+* 「一覧の書き出し」 — the case ledger (the case list's *current* filter), the agency directory,
+  the 地域資源 register and the open actions.  Each carries personal data, so each asks why (the reason is required), offers
   a password (typed twice, at least 8 characters; Excel asks for it on opening) and is recorded
   in 書き出しの記録 with the file's name only.
 * 「取り込み」 — the import wizard (:mod:`jusou_desktop.gui.import_wizard`).
@@ -83,7 +83,13 @@ PASSWORD_MIN = 8
 XLSX_FILTER = "Excel ブック (*.xlsx)"
 NO_FILTER = "なし（すべてのケース）"
 ALL_AGENCIES = "すべての機関"
-KIND_LEDGER, KIND_AGENCIES, KIND_ACTIONS = "ケース台帳", "関係機関一覧", "役割一覧"
+KIND_LEDGER, KIND_AGENCIES, KIND_RESOURCES, KIND_ACTIONS = (
+    "ケース台帳",
+    "関係機関一覧",
+    "地域資源一覧",
+    "役割一覧",
+)
+ALL_RESOURCES = "すべての地域資源（休止中を含む）"
 MONTHS = tuple(f"{month}月" for month in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3))
 
 
@@ -472,7 +478,8 @@ class TargetsPage(QWidget):
 
 
 class ListsPage(QWidget):
-    """The case ledger, the agency directory and the open actions, each with reason and password."""
+    """The case ledger, the agency and resource directories and the open actions, each with reason
+    and password."""
 
     exported = Signal()
 
@@ -495,6 +502,12 @@ class ListsPage(QWidget):
                 "登録している関係機関の名前・分野・担当部署・連絡先を書き出します。",
                 "関係機関一覧を書き出す…",
                 self.export_agencies,
+            ),
+            (
+                "地域資源一覧（参加支援）",
+                "地域資源の種類・内容・対象・場所・日時・連絡先と、利用中・定着の人数を書き出します（氏名なし）。",
+                "地域資源一覧を書き出す…",
+                self.export_resources,
             ),
             (
                 "役割一覧（行動連携）",
@@ -536,6 +549,11 @@ class ListsPage(QWidget):
         ok, agencies = store_call(self, self.session.db.agencies.list)
         if ok and agencies is not None:
             self._export(KIND_AGENCIES, agencies, ALL_AGENCIES, "write_agency_directory_xlsx")
+
+    def export_resources(self) -> None:
+        ok, entries = store_call(self, self.session.db.resources.directory)
+        if ok and entries is not None:
+            self._export(KIND_RESOURCES, entries, ALL_RESOURCES, "write_resource_directory_xlsx")
 
     def export_actions(self) -> None:
         today = self.session.today()

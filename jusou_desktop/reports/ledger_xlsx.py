@@ -1,6 +1,7 @@
-"""List exports to Excel: the case ledger, the agency directory and the open actions.
+"""List exports to Excel: the case ledger, the agency and resource directories, the open actions.
 
-Each fills its template in ``exports/`` (ケース台帳.xlsx, 関係機関一覧.xlsx, 役割一覧.xlsx) or a
+Each fills its template in ``exports/`` (ケース台帳.xlsx, 関係機関一覧.xlsx, 地域資源一覧.xlsx,
+役割一覧.xlsx) or a
 restyled copy the town points to.  The case ledger and the action list carry personal data:
 their templates must show ``{{caution}}`` (「取扱注意」) and every printed page gets 取扱注意 in
 its header.  Dates are written twice where people read them: as 和暦 text and as a real Excel
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from jusou_desktop.domain.model import BUSINESS_DESCRIPTIONS, Agency, Business, CaseRow
+from jusou_desktop.domain.resources import Resource, ResourceRow
 from jusou_desktop.domain.wareki import format_wareki
 from jusou_desktop.reports.excel_templates import (
     CAUTION,
@@ -31,10 +33,12 @@ __all__ = [
     "ACTIONS_TEMPLATE",
     "AGENCY_TEMPLATE",
     "CASE_LEDGER_TEMPLATE",
+    "RESOURCE_TEMPLATE",
     "ActionLike",
     "write_agency_directory_xlsx",
     "write_case_ledger_xlsx",
     "write_open_actions_xlsx",
+    "write_resource_directory_xlsx",
 ]
 
 NO_FILTER = "なし（すべてのケース）"
@@ -99,6 +103,38 @@ AGENCY_TEMPLATE = TemplateSpec(
         ),
     ),
     required=frozenset({"town", "rows:agencies"}),
+)
+
+RESOURCE_TEMPLATE = TemplateSpec(
+    title="地域資源一覧",
+    fields=dict(_COMMON_FIELDS),
+    tables=(
+        TableSpec(
+            "resources",
+            "地域資源の一覧",
+            (
+                "名称",
+                "フリガナ",
+                "種類",
+                "区分",
+                "運営団体",
+                "内容",
+                "対象",
+                "地区",
+                "場所",
+                "日時・頻度",
+                "担当者",
+                "電話",
+                "定員・受け入れ",
+                "備考",
+                "利用中",
+                "定着",
+                "状態",
+            ),
+            empty_text="登録されている地域資源はありません。",
+        ),
+    ),
+    required=frozenset({"town", "rows:resources"}),
 )
 
 ACTIONS_TEMPLATE = TemplateSpec(
@@ -274,6 +310,59 @@ def write_agency_directory_xlsx(
         "agencies",
         [_agency_values(agency) for agency in agencies],
         _fields(town, printed_on, len(agencies)),
+        dest,
+        template,
+        password,
+        cancelled,
+        progress,
+    )
+
+
+# ---- 地域資源一覧 -----------------------------------------------------------------------------------
+
+
+def _resource_values(resource: Resource, counts: ResourceRow) -> list[Any]:
+    return [
+        resource.name,
+        resource.kana,
+        _text(resource.kind),
+        _text(resource.formality),
+        resource.operator,
+        resource.offers,
+        resource.audience,
+        resource.district,
+        resource.place,
+        resource.schedule,
+        resource.contact_name,
+        resource.phone,
+        resource.capacity,
+        resource.note,
+        counts.using,
+        counts.settled,
+        "" if resource.active else "休止中",
+    ]
+
+
+def write_resource_directory_xlsx(
+    entries: Sequence[tuple[Resource, ResourceRow]],
+    dest: Path | str,
+    *,
+    town: str,
+    printed_on: dt.date,
+    template: Path | str | None = None,
+    password: str | None = None,
+    cancelled: CancelledCheck | None = None,
+    progress: ProgressCallback | None = None,
+) -> None:
+    """The 地域資源 register for 参加支援 (what, for whom, where, when, contact, how many connected).
+
+    Only the number of people using each resource and settled there is written, never who.
+    """
+    _write(
+        RESOURCE_TEMPLATE,
+        "resources",
+        [_resource_values(resource, counts) for resource, counts in entries],
+        _fields(town, printed_on, len(entries)),
         dest,
         template,
         password,
