@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +13,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from jusou_desktop.domain.errors import Cancelled
 from jusou_desktop.domain.model import CaseStatus, ConsentState, HouseholdMember, Person
 from jusou_desktop.gui import messages, tasks
 from jusou_desktop.gui.case_list import NewCaseDialog
 from jusou_desktop.gui.main_window import SECTIONS, MainWindow
+from jusou_desktop.gui.progress import Progress, run_with_progress
 from jusou_desktop.store.database import Database
 from tests.conftest import PASSPHRASE
 from tests.qt_typing import type_text
@@ -175,6 +179,54 @@ def test_auto_lock_keeps_the_draft_and_gives_it_back(qtbot: QtBot, window: MainW
     note = window.session.db.notes.for_case(case.id)[0]
     assert note.author_name == "相談 太郎"
     assert window.session.db.drafts.list() == []
+
+
+def test_locking_stops_background_work_first_and_reports_it_after_unlocking(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A job reading through its own connection (as a backup does) must not block the drafts
+    being saved at the lock, nor report over the lock screen."""
+    assert window.session is not None
+    db = window.session.db
+    case = next(r for r in db.cases.rows() if r.name == "山本 太郎")
+    window.open_case(case.id)
+    case_file = window.case_file_widgets()[0]
+    case_file.tabs.setCurrentWidget(case_file.notes_tab)
+    case_file.notes_tab.new_note()
+    type_text(qtbot, case_file.notes_tab.body, "書きかけの記録")
+    open_view = db.opener_for_worker()
+    reading = threading.Event()
+    outcomes: list[str] = []
+
+    def work(job: Progress) -> None:
+        with open_view() as view:
+            view.conn.execute("BEGIN")
+            view.conn.execute("SELECT count(*) FROM cases").fetchone()  # holds the file for reading
+            reading.set()
+            deadline = time.monotonic() + 20
+            while not job.cancelled() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            view.conn.execute("ROLLBACK")
+        raise Cancelled("バックアップを中止しました。ファイルは作られていません。")
+
+    run_with_progress(
+        window, "バックアップを作成しています…", work, outcomes.append, lambda e: outcomes.append(str(e))
+    )
+    qtbot.waitUntil(reading.is_set, timeout=5000)
+    started = time.monotonic()
+    window.lock()
+    assert window.is_locked()
+    assert time.monotonic() - started < 4  # not a 5 s wait for the file, then a refusal
+    qtbot.wait(200)  # the job's end has arrived by now
+    assert outcomes == []  # held back while locked
+    type_text(qtbot, window.lock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=5000)
+    assert outcomes == ["バックアップを中止しました。ファイルは作られていません。"]
+    reopened = window.case_file_widgets()[0]
+    assert reopened.notes_tab.body.toPlainText() == "書きかけの記録"
+    qtbot.mouseClick(reopened.notes_tab.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(db.notes.for_case(case.id)) == 1, timeout=3000)
 
 
 def test_a_referral_started_from_a_case_survives_the_lock(qtbot: QtBot, window: MainWindow) -> None:

@@ -25,7 +25,7 @@ from shiboken6 import isValid as shiboken_is_valid
 
 from jusou_desktop.domain.errors import JusouError
 from jusou_desktop.domain.ids import CaseId, ReferralId
-from jusou_desktop.gui import messages, recent, tasks
+from jusou_desktop.gui import messages, progress, recent, tasks
 from jusou_desktop.gui.autolock import DEFAULT_MINUTES, InactivityTimer, LockScreen
 from jusou_desktop.gui.case_list import CaseListView
 from jusou_desktop.gui.record_dialog import RecordDialog
@@ -339,6 +339,9 @@ class MainWindow(QMainWindow):
         if self.session is None or self.is_locked():
             return
         assert self.case_tabs is not None
+        # Background work first: its own connection would otherwise block the drafts being saved
+        # (busy for 5 s, then refused) and keep the key after the lock.
+        progress.cancel_all()
         self._reopen_after_unlock = []
         self._reopen_referrals = []
         for widget in [*self.case_file_widgets(), *(self.referrals.widgets() if self.referrals else [])]:
@@ -374,6 +377,7 @@ class MainWindow(QMainWindow):
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
+        progress.hold_results()  # a job that ended meanwhile is reported after unlocking
         self.session.db.suspend()
         self.lock_screen.prepare(self.session.db.path.name)
         self.pages.setCurrentWidget(self.lock_screen)
@@ -424,6 +428,7 @@ class MainWindow(QMainWindow):
             if shiboken_is_valid(dialog):
                 dialog.show()
         self._hidden_dialogs = []
+        progress.release_results()
         self.inactivity.activate(QApplication.instance() or self)
         self._update_status()
 

@@ -4,6 +4,11 @@ The work is a plain function taking a :class:`Progress`; it reports ``(done, tot
 ``cancelled()`` between steps.  Writers write to a temporary file and rename it at the end, so
 a cancelled job leaves nothing half-written.  The work must not touch widgets or the GUI
 thread's database connection: read what it needs on the GUI thread first.
+
+The lock stops running work first (:func:`cancel_all`, then waits for the worker threads), so
+that no worker still holds the file or the key while the window is locked, and holds back the
+results (:func:`hold_results`) until the window is unlocked (:func:`release_results`): nothing
+is reported over the lock screen, and nothing touches the closed database.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from jusou_desktop.gui.tasks import run_in_background
@@ -35,6 +40,46 @@ class Progress(QObject):
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
+
+
+_running: set[Progress] = set()
+_held: list[Callable[[], None]] | None = None
+
+
+def cancel_all(*, wait_ms: int = 15_000) -> int:
+    """Press 中止 on every running job and wait (at most ``wait_ms``) for the workers to end.
+
+    Returns how many jobs were running.  Jobs stop at their next step (a row, a page, or
+    SQLite's progress handler), rolling back or removing what they had half written.
+    """
+    running = list(_running)
+    for progress in running:
+        progress.cancel()
+    if running:
+        QThreadPool.globalInstance().waitForDone(wait_ms)
+    return len(running)
+
+
+def hold_results() -> None:
+    """From now on, the end of a job is reported only after :func:`release_results` (the lock)."""
+    global _held
+    if _held is None:
+        _held = []
+
+
+def release_results() -> None:
+    """Report, in order, the jobs that ended while results were held."""
+    global _held
+    waiting, _held = _held or [], None
+    for deliver in waiting:
+        deliver()
+
+
+def _deliver(callback: Callable[[], None]) -> None:
+    if _held is not None:
+        _held.append(callback)
+    else:
+        callback()
 
 
 def run_with_progress(
@@ -61,14 +106,17 @@ def run_with_progress(
     progress.advanced.connect(advanced, Qt.ConnectionType.QueuedConnection)
 
     def finished(result: Any) -> None:
+        _running.discard(progress)
         dialog.canceled.disconnect(progress.cancel)
         dialog.close()
-        on_done(result)
+        _deliver(lambda: on_done(result))
 
     def failed(exc: BaseException) -> None:
+        _running.discard(progress)
         dialog.canceled.disconnect(progress.cancel)
         dialog.close()
-        on_failure(exc)
+        _deliver(lambda: on_failure(exc))
 
+    _running.add(progress)
     run_in_background(lambda: work(progress), finished, failed)
     return dialog
