@@ -508,6 +508,7 @@ def test_resource_directory_has_rows_and_only_counts_of_people(tmp_path: Path) -
     )
     ws = load_workbook(dest).active
     assert ws.title == "地域資源一覧"
+    assert "取扱注意" in [v for v in next(ws.iter_rows(max_row=1, values_only=True)) if v]
     assert "2か所" in ws["A2"].value
     first = _row_starting(ws, "川端ふれあいサロン")
     assert first[1:5] == [

@@ -1,10 +1,9 @@
 """List exports to Excel: the case ledger, the agency and resource directories, the open actions.
 
 Each fills its template in ``exports/`` (ケース台帳.xlsx, 関係機関一覧.xlsx, 地域資源一覧.xlsx,
-役割一覧.xlsx) or a
-restyled copy the town points to.  The case ledger and the action list carry personal data:
-their templates must show ``{{caution}}`` (「取扱注意」) and every printed page gets 取扱注意 in
-its header.  Dates are written twice where people read them: as 和暦 text and as a real Excel
+役割一覧.xlsx) or a restyled copy the town points to.  The case ledger, the resource list (its
+contacts are often volunteers) and the action list carry personal data: their templates must
+show ``{{caution}}`` (「取扱注意」) and every printed page gets 取扱注意 in its header.  Dates are written twice where people read them: as 和暦 text and as a real Excel
 date (for sorting and filtering).  Text typed by people is always written as text, never as a
 formula.
 """
@@ -134,7 +133,9 @@ RESOURCE_TEMPLATE = TemplateSpec(
             empty_text="登録されている地域資源はありません。",
         ),
     ),
-    required=frozenset({"town", "rows:resources"}),
+    # 担当者 and 電話 are often a volunteer's own name and number: handled as personal data.
+    required=frozenset({"town", "caution", "rows:resources"}),
+    personal=True,
 )
 
 ACTIONS_TEMPLATE = TemplateSpec(
