@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from jusou_desktop.domain.ids import AgencyId, CaseId
 from jusou_desktop.domain.model import CaseRow
 from jusou_desktop.domain.resources import (
+    CONNECTABLE_CASE_STATUSES,
     Condition,
     FollowUp,
     Formality,
@@ -201,7 +202,8 @@ def _candidates(db: Database, tags: tuple[str, ...], latest_open: dt.date) -> li
     """Cases with one of ``tags`` (in that preference) opened by ``latest_open``, oldest first."""
     found: list[CaseRow] = []
     for tag in tags:
-        for row in sorted(db.cases.rows(CaseFilter(tag=tag), limit=10_000), key=lambda r: r.number):
+        candidates = CaseFilter(tag=tag, statuses=CONNECTABLE_CASE_STATUSES)  # not 終結・中断
+        for row in sorted(db.cases.rows(candidates, limit=10_000), key=lambda r: r.number):
             if row.opened_on <= latest_open and row not in found:
                 found.append(row)
     return found

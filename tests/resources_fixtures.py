@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jusou_desktop.domain.ids import CaseId
-from jusou_desktop.domain.model import Person
+from jusou_desktop.domain.model import CaseStatus, Person
 from jusou_desktop.domain.resources import Formality, Resource, ResourceId, ResourceKind
 from jusou_desktop.store.database import Database
 
@@ -48,3 +48,10 @@ def register_resources(db: Database) -> dict[str, ResourceId]:
 
 def add_case(db: Database, name: str, kana: str, opened: dt.date = dt.date(2024, 4, 1)) -> CaseId:
     return db.cases.create(Person(name=name, kana=kana, district="本町"), opened_on=opened)
+
+
+def close_case(db: Database, case_id: CaseId, status: CaseStatus, on: dt.date = dt.date(2025, 1, 31)) -> None:
+    """Take a case (in 受付) to 終結 or 中断 the way the case file does."""
+    if status is CaseStatus.SUSPENDED:
+        db.cases.change_status(case_id, CaseStatus.ASSESSMENT, on=on)
+    db.cases.change_status(case_id, status, on=on, reason="連絡が取れなくなった")

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from jusou_desktop.domain.model import Agency, AgencyField, Business
+from jusou_desktop.domain.model import Agency, AgencyField, Business, CaseStatus
 from jusou_desktop.domain.resources import (
     Condition,
     FollowUp,
@@ -40,7 +40,7 @@ from jusou_desktop.store.database import Database
 from jusou_desktop.store.resources import ResourceFilter
 from tests.conftest import PASSPHRASE
 from tests.qt_typing import type_text
-from tests.resources_fixtures import FARM, SALON, TODAY, add_case, register_resources
+from tests.resources_fixtures import FARM, SALON, TODAY, add_case, close_case, register_resources
 
 pytestmark = pytest.mark.usefixtures("quiet_messages")
 
@@ -292,6 +292,7 @@ def test_connect_start_check_and_settle_as_a_user_would(qtbot: QtBot, db: Databa
     assert _cells(directory.links_table, 0)[:4] == ["山本 太郎", "2024-0001", "調整中", "令和7年2月14日"]
     assert not directory.settle_button.isEnabled()
     assert directory.check_button.isEnabled() is False
+    assert directory.check_button.toolTip() == "定着の確認は、利用開始を記録してから記録します。"
     assert directory.history.item(0, 1).text() == "紹介（調整中）"  # type: ignore[union-attr]
 
     _click(qtbot, directory.start_button)
@@ -324,6 +325,11 @@ def test_connect_start_check_and_settle_as_a_user_would(qtbot: QtBot, db: Databa
     assert isinstance(settle, MoveDialog)
     _click(qtbot, settle.save_button)
     assert _cells(directory.links_table, 0)[2] == "定着"
+    assert [directory.history.item(r, 1).text() for r in range(3)] == [  # type: ignore[union-attr]
+        "定着",  # the same day as the check, but recorded after it
+        "確認: 順調　3日続けて通えた。園主から声をかけられた。",
+        "利用開始",
+    ]
     assert directory.start_button.text() == "利用中に戻す"
     row = directory.model.row_of(ids[FARM])
     assert directory.model.index(row, 6).data() == "1"  # 定着 count in the register
@@ -343,6 +349,7 @@ def test_ending_needs_a_reason_and_the_row_stays_as_history(qtbot: QtBot, db: Da
     section = _section(qtbot, db)
     directory = section.directory
     assert directory.select_resource(ids[SALON])
+    assert not directory.remove_button.isVisible()  # started: it is ended, not deleted
     _click(qtbot, directory.end_button)
     dialog = _dialog(directory, MoveDialog)
     assert isinstance(dialog, MoveDialog)
@@ -409,6 +416,9 @@ def test_follow_up_overview_shows_due_ones_first_in_red_and_a_check_clears_them(
     assert page.table.item(1, 0).foreground().color().getRgb()[:3] != RED  # type: ignore[union-attr]
     assert _cells(page.table, 1)[0] == "令和7年3月3日"
     assert _cells(page.table, 2)[0] == "紹介から4日"
+    page.table.selectRow(2)  # 調整中: nothing to check yet, and the button says why
+    assert not page.check_button.isEnabled()
+    assert page.check_button.toolTip() == "定着の確認は、利用開始を記録してから記録します。"
 
     page.due_only.click()
     assert page.table.rowCount() == 1
@@ -461,6 +471,120 @@ def test_a_case_lists_its_connections_read_only(qtbot: QtBot, db: Database) -> N
         [FARM, "農作業", "終了（本人の希望）"],
     ]
     assert not empty.table.editTriggers()
+
+
+def test_a_due_connection_says_from_when_it_is_due(qtbot: QtBot, db: Database) -> None:
+    ids = register_resources(db)
+    case_id = add_case(db, "山本 太郎", "ヤマモト タロウ")
+    link = db.resources.connect(ids[FARM], case_id, dt.date(2025, 1, 1), TODAY)
+    db.resources.move(link, LinkStatus.USING, dt.date(2025, 1, 4), TODAY)  # due from 2025-02-03
+    section = _section(qtbot, db)
+    directory = section.directory
+    assert directory.select_resource(ids[FARM])
+    cell = directory.links_table.item(0, 5)
+    assert cell is not None
+    assert cell.toolTip() == "令和7年2月3日から定着の確認の時期です。"
+    assert cell.foreground().color().getRgb()[:3] == RED
+
+
+def test_closed_and_suspended_cases_are_not_offered_and_their_open_connections_are_marked(
+    qtbot: QtBot, db: Database
+) -> None:
+    ids = register_resources(db)
+    add_case(db, "山本 太郎", "ヤマモト タロウ")
+    closed = add_case(db, "佐藤 次郎", "サトウ ジロウ")
+    suspended = add_case(db, "鈴木 三郎", "スズキ サブロウ")
+    link = db.resources.connect(ids[FARM], closed, dt.date(2025, 1, 1), TODAY)
+    db.resources.move(link, LinkStatus.USING, dt.date(2025, 1, 4), TODAY)
+    close_case(db, closed, CaseStatus.CLOSED)
+    close_case(db, suspended, CaseStatus.SUSPENDED)
+    section = _section(qtbot, db)
+    directory = section.directory
+
+    assert directory.select_resource(ids[SALON])
+    _click(qtbot, directory.connect_button)
+    dialog = _dialog(directory, ConnectDialog)
+    assert isinstance(dialog, ConnectDialog)
+    assert [_cells(dialog.cases, r)[1] for r in range(dialog.cases.rowCount())] == ["山本 太郎"]
+    assert dialog.closed_hint.isVisible()
+    assert dialog.closed_hint.text() == (
+        "終結・中断のケース（2件）は表示していません。つなぐときは、先にケースを再開してください。"
+    )
+    type_text(qtbot, dialog.search, "ｻﾄｳ")
+    assert dialog.cases.rowCount() == 0
+    assert "（1件）" in dialog.closed_hint.text()
+    dialog.search.clear()
+    type_text(qtbot, dialog.search, "ﾔﾏﾓﾄ")
+    assert dialog.cases.rowCount() == 1
+    assert not dialog.closed_hint.isVisible()
+    messages.set_next_answers(True)
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Escape)
+
+    assert directory.select_resource(ids[FARM])
+    assert _cells(directory.links_table, 0)[2] == "利用中（ケースは終結）"
+    page = section.follow_ups
+    assert _cells(page.table, 0)[1:3] == ["利用中（ケースは終結）", "佐藤 次郎"]
+    assert page.check_button.isEnabled()  # the person may keep going: checks go on
+
+
+def test_dialogs_ask_before_dropping_a_changed_date_case_or_recorder(qtbot: QtBot, db: Database) -> None:
+    ids = register_resources(db)
+    add_case(db, "山本 太郎", "ヤマモト タロウ")
+    add_case(db, "佐藤 次郎", "サトウ ジロウ")
+    case_id = add_case(db, "鈴木 三郎", "スズキ サブロウ")
+    link = db.resources.connect(ids[SALON], case_id, dt.date(2025, 1, 1), TODAY)
+    db.resources.move(link, LinkStatus.USING, dt.date(2025, 1, 4), TODAY)
+    section = _section(qtbot, db)
+    directory = section.directory
+
+    def esc_asks(dialog: object, widget: QWidget) -> None:
+        messages.reset()
+        messages.set_next_answers(False)
+        qtbot.keyClick(widget, Qt.Key.Key_Escape)
+        assert messages.shown == [DISCARD_QUESTION]
+        assert directory.dialog is dialog
+        messages.set_next_answers(True)
+        qtbot.keyClick(widget, Qt.Key.Key_Escape)
+        assert directory.dialog is None
+
+    assert directory.select_resource(ids[SALON])
+    for change in ("case", "date"):
+        _click(qtbot, directory.connect_button)
+        connect = _dialog(directory, ConnectDialog)
+        assert isinstance(connect, ConnectDialog)
+        if change == "case":
+            connect.cases.selectRow(1)
+            assert connect.chosen_case() is not None
+        else:
+            connect.referred_on.set_date(dt.date(2025, 2, 1))
+        esc_asks(connect, connect.search)
+
+    for change in ("date", "by"):
+        _click(qtbot, directory.end_button)
+        move = _dialog(directory, MoveDialog)
+        assert isinstance(move, MoveDialog)
+        if change == "date":
+            move.on.set_date(dt.date(2025, 2, 1))
+        else:
+            type_text(qtbot, move.by, "補佐")
+        esc_asks(move, move.by)
+
+    for change in ("date", "by"):
+        _click(qtbot, directory.check_button)
+        check = _dialog(directory, CheckDialog)
+        assert isinstance(check, CheckDialog)
+        if change == "date":
+            check.on.set_date(dt.date(2025, 2, 1))
+        else:
+            type_text(qtbot, check.by, "補佐")
+        esc_asks(check, check.by)
+
+    _click(qtbot, directory.check_button)  # nothing changed: closes without asking
+    check = _dialog(directory, CheckDialog)
+    messages.reset()
+    qtbot.keyClick(check.by, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
+    assert messages.shown == []
+    assert directory.dialog is None
 
 
 # ---- in the main window ------------------------------------------------------------------------------

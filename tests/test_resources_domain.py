@@ -10,7 +10,9 @@ import pytest
 
 from jusou_desktop.domain.errors import RuleViolation, ValidationError
 from jusou_desktop.domain.ids import CaseId
+from jusou_desktop.domain.model import CaseStatus
 from jusou_desktop.domain.resources import (
+    CONNECTABLE_CASE_STATUSES,
     DEFAULT_FOLLOW_UP_DAYS,
     Condition,
     FollowUp,
@@ -20,14 +22,17 @@ from jusou_desktop.domain.resources import (
     ResourceId,
     ResourceKind,
     ResourceLink,
+    can_check,
     can_remove,
-    due_cutoff,
+    connect_refusal,
     follow_up_due_on,
     is_due,
     last_contact,
     move,
     new_link,
     refusal_reason,
+    step,
+    step_label,
     steps_from,
     validate_check,
     validate_interval,
@@ -37,6 +42,7 @@ from jusou_desktop.domain.resources import (
 TODAY = dt.date(2025, 2, 14)
 SALON = Resource(name="川端ふれあいサロン", kind=ResourceKind.PLACE, id=ResourceId(1))
 S = LinkStatus
+OPEN_CASE = CaseStatus.SUPPORTING
 
 
 def _link(status: LinkStatus = S.ARRANGING, **changes: object) -> ResourceLink:
@@ -72,7 +78,9 @@ def test_kinds_and_formality_are_the_words_shown() -> None:
 
 
 def test_a_new_connection_starts_in_arranging() -> None:
-    link = new_link(SALON, CaseId(7), dt.date(2025, 2, 1), TODAY, referred_by=" 参加支援員 ")
+    link = new_link(
+        SALON, CaseId(7), dt.date(2025, 2, 1), TODAY, case_status=OPEN_CASE, referred_by=" 参加支援員 "
+    )
     assert link.status is S.ARRANGING
     assert link.referred_by == "参加支援員"
     assert link.started_on is None
@@ -80,9 +88,25 @@ def test_a_new_connection_starts_in_arranging() -> None:
 
 def test_nobody_new_is_connected_to_a_resting_resource_or_on_a_future_day() -> None:
     with pytest.raises(RuleViolation, match="休止中"):
-        new_link(replace(SALON, active=False), CaseId(7), TODAY, TODAY)
+        new_link(replace(SALON, active=False), CaseId(7), TODAY, TODAY, case_status=OPEN_CASE)
     with pytest.raises(ValidationError, match="今日より後"):
-        new_link(SALON, CaseId(7), TODAY + dt.timedelta(days=1), TODAY)
+        new_link(SALON, CaseId(7), TODAY + dt.timedelta(days=1), TODAY, case_status=OPEN_CASE)
+
+
+def test_a_closed_or_suspended_case_is_not_newly_connected() -> None:
+    assert connect_refusal(CaseStatus.CLOSED) == (
+        "終結したケースは新しくつなげません。ケースを再開してから記録してください。"
+    )
+    assert connect_refusal(CaseStatus.SUSPENDED) == (
+        "中断したケースは新しくつなげません。ケースを再開してから記録してください。"
+    )
+    for status in (CaseStatus.CLOSED, CaseStatus.SUSPENDED):
+        with pytest.raises(RuleViolation, match=f"{status.value}したケースは新しくつなげません"):
+            new_link(SALON, CaseId(7), TODAY, TODAY, case_status=status)
+    for status in CONNECTABLE_CASE_STATUSES:
+        assert connect_refusal(status) is None
+        assert new_link(SALON, CaseId(7), TODAY, TODAY, case_status=status).status is S.ARRANGING
+    assert set(CONNECTABLE_CASE_STATUSES) == set(CaseStatus) - {CaseStatus.CLOSED, CaseStatus.SUSPENDED}
 
 
 # ---- the status flow -------------------------------------------------------------------------------
@@ -110,11 +134,46 @@ def test_settling_needs_a_follow_up_check_first() -> None:
         refusal_reason(using, S.SETTLED, checks=0) == "定着とする前に、定着の確認を1回以上記録してください。"
     )
     with pytest.raises(RuleViolation, match="定着の確認を1回以上"):
-        move(using, S.SETTLED, TODAY, TODAY, checks=0)
-    settled = move(using, S.SETTLED, dt.date(2025, 1, 10), TODAY, checks=2)
+        move(using, S.SETTLED, TODAY, TODAY)
+    settled = move(using, S.SETTLED, dt.date(2025, 1, 10), TODAY, last_check_on=dt.date(2025, 1, 10))
     assert (settled.status, settled.settled_on) == (S.SETTLED, dt.date(2025, 1, 10))
     with pytest.raises(ValidationError, match="開始日"):
-        move(using, S.SETTLED, dt.date(2024, 10, 9), TODAY, checks=1)
+        move(using, S.SETTLED, dt.date(2024, 10, 9), TODAY, last_check_on=dt.date(2024, 11, 1))
+
+
+def test_settling_comes_on_or_after_the_latest_check() -> None:
+    """定着 is judged by checking: it cannot be dated before the check it was judged from."""
+    using = _link(S.USING)
+    with pytest.raises(ValidationError) as caught:
+        move(using, S.SETTLED, dt.date(2024, 11, 1), TODAY, last_check_on=dt.date(2024, 11, 20))
+    assert caught.value.message == ("定着の日付は最後の定着の確認（令和6年11月20日）より前にはできません。")
+    assert caught.value.field == "on"
+    settled = move(using, S.SETTLED, dt.date(2024, 11, 20), TODAY, last_check_on=dt.date(2024, 11, 20))
+    assert settled.settled_on == dt.date(2024, 11, 20)
+
+
+def test_moves_out_of_settled_are_not_before_the_settled_day() -> None:
+    settled = _link(S.SETTLED, settled_on=dt.date(2025, 1, 10))  # started 2024-10-10
+    with pytest.raises(ValidationError) as caught:
+        move(settled, S.ENDED, dt.date(2024, 11, 1), TODAY, reason="転居")
+    assert caught.value.message == "終了の日付は定着日（令和7年1月10日）より前にはできません。"
+    with pytest.raises(ValidationError) as caught:
+        move(settled, S.USING, dt.date(2024, 11, 1), TODAY, reason="気がかり")
+    assert caught.value.message == "利用中に戻す日付は定着日（令和7年1月10日）より前にはできません。"
+    assert move(settled, S.USING, dt.date(2025, 1, 10), TODAY).settled_on is None
+    assert move(settled, S.ENDED, dt.date(2025, 1, 10), TODAY, reason="転居").ended_on == dt.date(2025, 1, 10)
+
+
+def test_an_end_is_not_dated_before_a_check() -> None:
+    with pytest.raises(ValidationError, match="最後の定着の確認（令和6年12月20日）より前"):
+        move(
+            _link(S.USING),
+            S.ENDED,
+            dt.date(2024, 12, 1),
+            TODAY,
+            reason="転居",
+            last_check_on=dt.date(2024, 12, 20),
+        )
 
 
 def test_ending_always_needs_a_reason_and_keeps_it() -> None:
@@ -146,6 +205,17 @@ def test_refused_moves_say_why() -> None:
         move(_link(S.USING), S.ARRANGING, TODAY, TODAY)
 
 
+def test_each_move_has_its_own_label() -> None:
+    assert step(S.SETTLED, S.USING) is not None
+    assert step_label(S.SETTLED, S.USING) == "利用中に戻す"
+    assert step_label(S.ARRANGING, S.USING) == "利用開始"
+    assert step_label(None, S.USING) == "利用開始"  # nothing chosen: the first way into 利用中
+    assert step_label(S.USING, S.SETTLED) == step_label(None, S.SETTLED) == "定着とする"
+    assert step_label(S.ENDED, S.ENDED) == "終了"
+    assert step(S.ARRANGING, S.SETTLED) is None
+    assert all(step(s.source, s.target) == s for s in steps_from(S.SETTLED))
+
+
 def test_back_from_settled_withdraws_the_settled_date() -> None:
     back = move(_link(S.SETTLED), S.USING, TODAY, TODAY, reason="確認で気がかりが見つかった")
     assert back.status is S.USING
@@ -155,11 +225,22 @@ def test_back_from_settled_withdraws_the_settled_date() -> None:
 
 def test_only_an_unchecked_arranging_connection_can_be_deleted() -> None:
     assert can_remove(_link(), checks=0) is None
+    assert can_remove(_link(), checks=1) is not None
+    assert can_remove(_link(S.ENDED), checks=0) is not None
     assert can_remove(_link(S.USING), checks=0) is not None
     assert "終了" in (can_remove(_link(S.USING), checks=0) or "")
 
 
 # ---- 定着の確認 ---------------------------------------------------------------------------------------
+
+
+def test_who_can_be_checked() -> None:
+    assert can_check(_link(S.USING)) is None
+    assert can_check(_link(S.SETTLED)) is None
+    assert can_check(_link()) == "定着の確認は、利用開始を記録してから記録します。"
+    assert can_check(_link(S.ENDED, started_on=dt.date(2024, 10, 10))) == (
+        "終了したつながりには、定着の確認を記録できません。"
+    )
 
 
 def test_a_check_needs_a_started_open_connection_and_words() -> None:
@@ -197,13 +278,6 @@ def test_only_using_connections_fall_due() -> None:
         link = _link(status, started_on=dt.date(2020, 1, 1))
         assert follow_up_due_on(link, None, 30) is None
         assert not is_due(link, None, 30, TODAY)
-
-
-def test_the_sql_cutoff_agrees_with_the_rule() -> None:
-    cutoff = due_cutoff(TODAY, 30)
-    for days_back in range(25, 35):
-        last = TODAY - dt.timedelta(days=days_back)
-        assert is_due(_link(S.USING), last, 30, TODAY) == (last <= cutoff)
 
 
 def test_the_interval_stays_within_sensible_bounds() -> None:

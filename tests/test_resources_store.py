@@ -11,11 +11,12 @@ import pytest
 
 from jusou_desktop.domain.errors import RuleViolation, ValidationError
 from jusou_desktop.domain.ids import CaseId
-from jusou_desktop.domain.model import Agency, AgencyField, Business, HouseholdMember, Person
+from jusou_desktop.domain.model import Agency, AgencyField, Business, CaseStatus, HouseholdMember, Person
 from jusou_desktop.domain.resources import (
     Condition,
     FollowUp,
     Formality,
+    LinkEvent,
     LinkStatus,
     Resource,
     ResourceId,
@@ -27,7 +28,16 @@ from jusou_desktop.store.database import Database
 from jusou_desktop.store.errors import RecordNotFound, StorageFailure
 from jusou_desktop.store.resources import ResourceFilter, ResourceSort
 from tests.conftest import PASSPHRASE
-from tests.resources_fixtures import FARM, RESTING, SALON, TODAY, WORK, add_case, register_resources
+from tests.resources_fixtures import (
+    FARM,
+    RESTING,
+    SALON,
+    TODAY,
+    WORK,
+    add_case,
+    close_case,
+    register_resources,
+)
 
 S = LinkStatus
 
@@ -198,6 +208,80 @@ def test_resting_resources_and_unknown_cases_take_nobody(db: Database) -> None:
     assert db.resources.links_for_case(case_id) == []
 
 
+def test_a_closed_or_suspended_case_takes_no_new_connection_but_keeps_its_open_ones(db: Database) -> None:
+    ids = register_resources(db)
+    closed = add_case(db, "架空 終子", "カクウ シュウコ")
+    link_id = db.resources.connect(ids[SALON], closed, dt.date(2024, 12, 1), TODAY)
+    db.resources.move(link_id, S.USING, dt.date(2024, 12, 5), TODAY)
+    close_case(db, closed, CaseStatus.CLOSED)
+    with pytest.raises(RuleViolation) as caught:
+        db.resources.connect(ids[FARM], closed, TODAY, TODAY)
+    assert (
+        caught.value.message == "終結したケースは新しくつなげません。ケースを再開してから記録してください。"
+    )
+    assert [r.link.id for r in db.resources.links_for_case(closed)] == [link_id]  # nothing was written
+    row = db.resources.link_row(link_id)  # the person may keep going: the connection stays open
+    assert (row.link.status, row.case_status, row.case_is_open) == (S.USING, CaseStatus.CLOSED, False)
+    [listed] = db.resources.follow_ups(TODAY, 30)
+    assert listed.case_status is CaseStatus.CLOSED
+    db.resources.add_check(link_id, FollowUp(TODAY, Condition.GOOD, "ケース終結後も通っている"), TODAY)
+
+    suspended = add_case(db, "架空 中子", "カクウ ナカコ")
+    close_case(db, suspended, CaseStatus.SUSPENDED)
+    with pytest.raises(RuleViolation, match="中断したケースは新しくつなげません"):
+        db.resources.connect(ids[SALON], suspended, TODAY, TODAY)
+
+    db.cases.change_status(closed, CaseStatus.ASSESSMENT, on=TODAY, reason="本人から連絡があった")  # 再開
+    again = db.resources.connect(ids[FARM], closed, TODAY, TODAY)
+    assert db.resources.link_row(again).case_is_open
+
+
+def test_moves_keep_their_dates_after_the_settled_day_and_the_checks(db: Database) -> None:
+    ids = register_resources(db)
+    case_id = add_case(db, "架空 定子", "カクウ サダコ")
+    link_id = db.resources.connect(ids[FARM], case_id, dt.date(2024, 10, 1), TODAY)
+    db.resources.move(link_id, S.USING, dt.date(2024, 10, 10), TODAY)
+    db.resources.add_check(link_id, FollowUp(dt.date(2024, 11, 20), Condition.GOOD, "通えている"), TODAY)
+    with pytest.raises(ValidationError, match="最後の定着の確認（令和6年11月20日）より前"):
+        db.resources.move(link_id, S.SETTLED, dt.date(2024, 11, 1), TODAY)
+    db.resources.move(link_id, S.SETTLED, dt.date(2025, 1, 10), TODAY)
+    with pytest.raises(ValidationError, match="終了の日付は定着日（令和7年1月10日）より前"):
+        db.resources.move(link_id, S.ENDED, dt.date(2024, 11, 1), TODAY, reason="転居")
+    with pytest.raises(ValidationError, match="利用中に戻す日付は定着日（令和7年1月10日）より前"):
+        db.resources.move(link_id, S.USING, dt.date(2024, 12, 1), TODAY)
+    link = db.resources.link(link_id)
+    assert (link.status, link.settled_on, link.ended_on) == (S.SETTLED, dt.date(2025, 1, 10), None)
+    assert len(db.resources.history(link_id)) == 3  # 紹介, 利用開始, 定着: the refusals left nothing
+
+
+def test_the_story_is_newest_first_by_date_then_by_when_it_was_entered(db: Database) -> None:
+    ids = register_resources(db)
+    case_id = add_case(db, "架空 物子", "カクウ モノコ")
+    link_id = db.resources.connect(ids[SALON], case_id, dt.date(2024, 10, 1), TODAY)
+    db.resources.move(link_id, S.USING, dt.date(2024, 10, 10), TODAY)
+    db.resources.add_check(link_id, FollowUp(dt.date(2024, 12, 1), Condition.GOOD, "確認1"), TODAY)
+    db.resources.move(link_id, S.SETTLED, dt.date(2024, 12, 1), TODAY)  # the same day, after the check
+    db.resources.add_check(link_id, FollowUp(dt.date(2024, 12, 15), Condition.WORRY, "確認2"), TODAY)
+    db.resources.move(link_id, S.USING, dt.date(2024, 12, 15), TODAY, reason="気がかり")  # same day again
+    db.resources.add_check(link_id, FollowUp(dt.date(2024, 11, 15), Condition.GOOD, "後から記録"), TODAY)
+
+    def said(entry: object) -> str:
+        if isinstance(entry, LinkEvent):
+            return entry.to_status.value if entry.from_status else "紹介"
+        assert isinstance(entry, FollowUp)
+        return entry.how
+
+    assert [said(e) for e in db.resources.story(link_id)] == [
+        "利用中",  # 2024-12-15, entered after 確認2
+        "確認2",
+        "定着",  # 2024-12-01, entered after 確認1
+        "確認1",
+        "後から記録",  # entered last, but dated 2024-11-15
+        "利用中",
+        "紹介",
+    ]
+
+
 def test_remove_only_a_mistaken_arranging_connection(db: Database) -> None:
     ids = register_resources(db)
     case_id = add_case(db, "架空 三郎", "カクウ サブロウ")
@@ -305,6 +389,39 @@ def test_follow_ups_show_the_due_ones_first_the_longest_waiting_first(db: Databa
     assert db.resources.due_count(TODAY, 30) == 3
     only = db.resources.follow_ups(TODAY, 30, due_only=True)
     assert [names[r.link.id] for r in only] == due
+
+
+def test_the_due_rule_in_sql_agrees_with_the_domain_rule(db: Database) -> None:
+    """The store picks due rows with SQL (cutoff dates); the domain says what due means (is_due)."""
+    ids = register_resources(db)
+    number = 0
+    for days_back in range(25, 36):  # around an interval of 30 days, on both sides of the cutoff
+        for checked in (False, True):
+            number += 1
+            case_id = add_case(db, f"架空 {number}", f"カクウ {number}")
+            started = TODAY - dt.timedelta(days=days_back if not checked else 40)
+            link_id = db.resources.connect(ids[SALON], case_id, started - dt.timedelta(days=3), TODAY)
+            db.resources.move(link_id, S.USING, started, TODAY)
+            if checked:
+                on = TODAY - dt.timedelta(days=days_back)
+                db.resources.add_check(link_id, FollowUp(on, Condition.GOOD, "来ている"), TODAY)
+    settled = db.resources.connect(
+        ids[FARM], add_case(db, "架空 定", "カクウ サダ"), dt.date(2024, 1, 5), TODAY
+    )
+    db.resources.move(settled, S.USING, dt.date(2024, 1, 10), TODAY)
+    db.resources.add_check(settled, FollowUp(dt.date(2024, 2, 1), Condition.GOOD, "来ている"), TODAY)
+    db.resources.move(settled, S.SETTLED, dt.date(2024, 2, 1), TODAY)
+    db.resources.connect(ids[FARM], add_case(db, "架空 調", "カクウ チョウ"), dt.date(2024, 1, 5), TODAY)
+    for interval in (7, 29, 30, 31, 35):
+        every = db.resources.follow_ups(TODAY, interval)
+        by_rule = {r.link.id for r in every if is_due(r.link, r.last_check_on, interval, TODAY)}
+        by_sql = {r.link.id for r in db.resources.follow_ups(TODAY, interval, due_only=True)}
+        assert by_sql == by_rule, interval
+        assert db.resources.due_count(TODAY, interval) == len(by_rule), interval
+        assert [r.link.id for r in every][: len(by_rule)] == [
+            r.link.id for r in db.resources.follow_ups(TODAY, interval, due_only=True)
+        ]
+    assert 0 < db.resources.due_count(TODAY, 30) < number  # the boundary is inside the range
 
 
 def test_a_longer_interval_makes_fewer_due(db: Database) -> None:

@@ -10,9 +10,13 @@ one case's person taken to one resource, and whether it stuck (定着):
       └──────終了────────┴────────終了───────▶ 終了
 
 Every 終了 needs a reason (終了理由); 定着 needs at least one 定着の確認 on record, because
-"it stuck" is a judgement made by checking, not by waiting.  A 終了 connection is history: to
-try the same place again, a new connection is made.  Dates of things that happened (紹介日,
-開始日, 確認日…) cannot lie in the future, nor before the connection began.
+"it stuck" is a judgement made by checking, not by waiting, so 定着 is dated on or after the
+latest check.  A 終了 connection is history: to try the same place again, a new connection is
+made.  Dates of things that happened (紹介日, 開始日, 確認日…) cannot lie in the future, nor
+before what came before them (a move out of 定着 not before the 定着日, a 終了 not before a check).
+
+Only a case that is open is newly connected: a 終結 or 中断 case must be 再開 first.  Connections
+made while the case was open stay as they are when it closes (the person may keep going).
 
 While a connection is 利用中, someone should look in on it (定着の確認) every so often; a
 connection whose last check (or start) is :data:`DEFAULT_FOLLOW_UP_DAYS` or more days old is
@@ -28,6 +32,8 @@ from typing import NewType
 
 from jusou_desktop.domain.errors import RuleViolation, ValidationError
 from jusou_desktop.domain.ids import AgencyId, CaseId
+from jusou_desktop.domain.model import CaseStatus
+from jusou_desktop.domain.status import is_open
 from jusou_desktop.domain.wareki import format_wareki
 
 ResourceId = NewType("ResourceId", int)
@@ -184,9 +190,15 @@ class LinkRow:
     resource_kind: ResourceKind
     case_number: str
     person_name: str
+    case_status: CaseStatus
+    """The case's status now (a connection stays open when its case is closed)."""
     last_check_on: dt.date | None = None
     last_condition: Condition | None = None
     checks: int = 0
+
+    @property
+    def case_is_open(self) -> bool:
+        return is_open(self.case_status)
 
     @property
     def last_contact(self) -> dt.date:
@@ -258,20 +270,36 @@ def _not_before(on: dt.date, start: dt.date, what: str, start_label: str) -> Non
         )
 
 
+CONNECTABLE_CASE_STATUSES: tuple[CaseStatus, ...] = tuple(s for s in CaseStatus if is_open(s))
+"""The case statuses whose person may be newly connected (not 終結, not 中断)."""
+
+
+def connect_refusal(case_status: CaseStatus) -> str | None:
+    """None when a case in ``case_status`` may be newly connected, else a sentence saying why not."""
+    if is_open(case_status):
+        return None
+    return f"{case_status.value}したケースは新しくつなげません。ケースを再開してから記録してください。"
+
+
 def new_link(
     resource: Resource,
     case_id: CaseId,
     referred_on: dt.date,
     today: dt.date,
     *,
+    case_status: CaseStatus,
     referred_by: str = "",
     note: str = "",
 ) -> ResourceLink:
-    """A new connection in 調整中; a resource that is 休止中 takes nobody new."""
+    """A new connection in 調整中; a resource that is 休止中, or a case that is 終結 or 中断, takes
+    nobody new (``case_status`` is the case's status now)."""
     if resource.id is None:
         raise ValueError("resource without id")
     if not resource.active:
         raise RuleViolation(f"「{resource.name}」は休止中のため、新しくつなぐことはできません。")
+    why_not = connect_refusal(case_status)
+    if why_not is not None:
+        raise RuleViolation(why_not)
     _not_future(referred_on, today, "紹介日")
     return ResourceLink(
         resource_id=resource.id,
@@ -287,16 +315,19 @@ class Step:
     source: LinkStatus
     target: LinkStatus
     label: str
+    """The button (and dialog) text: 「利用開始」, 「利用中に戻す」…"""
+    date_name: str
+    """What its date is called in messages: 「利用開始の日付」, 「利用中に戻す日付」…"""
     needs_reason: bool = False
 
 
 _STEPS: tuple[Step, ...] = (
-    Step(LinkStatus.ARRANGING, LinkStatus.USING, "利用開始"),
-    Step(LinkStatus.ARRANGING, LinkStatus.ENDED, "終了", needs_reason=True),
-    Step(LinkStatus.USING, LinkStatus.SETTLED, "定着とする"),
-    Step(LinkStatus.USING, LinkStatus.ENDED, "終了", needs_reason=True),
-    Step(LinkStatus.SETTLED, LinkStatus.USING, "利用中に戻す"),
-    Step(LinkStatus.SETTLED, LinkStatus.ENDED, "終了", needs_reason=True),
+    Step(LinkStatus.ARRANGING, LinkStatus.USING, "利用開始", "利用開始の日付"),
+    Step(LinkStatus.ARRANGING, LinkStatus.ENDED, "終了", "終了の日付", needs_reason=True),
+    Step(LinkStatus.USING, LinkStatus.SETTLED, "定着とする", "定着の日付"),
+    Step(LinkStatus.USING, LinkStatus.ENDED, "終了", "終了の日付", needs_reason=True),
+    Step(LinkStatus.SETTLED, LinkStatus.USING, "利用中に戻す", "利用中に戻す日付"),
+    Step(LinkStatus.SETTLED, LinkStatus.ENDED, "終了", "終了の日付", needs_reason=True),
 )
 _BY_PAIR = {(s.source, s.target): s for s in _STEPS}
 
@@ -313,9 +344,19 @@ def steps_from(status: LinkStatus) -> tuple[Step, ...]:
     return tuple(s for s in _STEPS if s.source == status)
 
 
-def step_label(target: LinkStatus) -> str:
-    """The button text of the move to ``target`` (the same from every source)."""
-    return next(s.label for s in _STEPS if s.target == target)
+def step(source: LinkStatus, target: LinkStatus) -> Step | None:
+    """The move from ``source`` to ``target``, or None when there is no such move."""
+    return _BY_PAIR.get((source, target))
+
+
+def step_label(source: LinkStatus | None, target: LinkStatus) -> str:
+    """The button text of the move to ``target`` from ``source`` (「利用中に戻す」 from 定着).
+
+    With no ``source`` (nothing chosen), or none that may move to ``target``, the text of the
+    first move into ``target`` (「利用開始」), for a button that is shown disabled.
+    """
+    found = step(source, target) if source is not None else None
+    return (found or next(s for s in _STEPS if s.target == target)).label
 
 
 def refusal_reason(link: ResourceLink, target: LinkStatus, checks: int) -> str | None:
@@ -338,24 +379,31 @@ def move(
     today: dt.date,
     *,
     reason: str = "",
-    checks: int = 0,
+    last_check_on: dt.date | None = None,
 ) -> ResourceLink:
     """The connection after the move to ``target`` on ``on``, or RuleViolation/ValidationError.
 
-    ``checks`` is how many 定着の確認 the connection has (定着 needs one).  The dates stay in
-    order: 開始日 not before 紹介日, 定着・終了 not before 開始日 (or 紹介日 when never started).
+    ``last_check_on`` is the day of the connection's latest 定着の確認 (None when it has none;
+    定着 needs one).  The dates stay in order: 開始日 not before 紹介日; 定着 and 終了 not before
+    開始日 (or 紹介日 when never started) nor before the latest check; 終了 and 利用中に戻す from
+    定着 not before the 定着日.
     """
-    why_not = refusal_reason(link, target, checks)
+    why_not = refusal_reason(link, target, 0 if last_check_on is None else 1)
     if why_not is not None:
         raise RuleViolation(why_not)
-    step = _BY_PAIR[(link.status, target)]
+    the_step = _BY_PAIR[(link.status, target)]
+    what = the_step.date_name
     reason = _clean(reason)
-    if step.needs_reason and not reason:
+    if the_step.needs_reason and not reason:
         raise ValidationError("終了の理由を入力してください。", field="reason")
-    _not_future(on, today, f"{step.label}の日付")
-    _not_before(on, link.referred_on, f"{step.label}の日付", "紹介日")
+    _not_future(on, today, what)
+    _not_before(on, link.referred_on, what, "紹介日")
     if link.started_on is not None and target != LinkStatus.USING:
-        _not_before(on, link.started_on, f"{step.label}の日付", "開始日")
+        _not_before(on, link.started_on, what, "開始日")
+    if link.settled_on is not None and link.status == LinkStatus.SETTLED:
+        _not_before(on, link.settled_on, what, "定着日")
+    if last_check_on is not None and target in (LinkStatus.SETTLED, LinkStatus.ENDED):
+        _not_before(on, last_check_on, what, "最後の定着の確認")
     if target == LinkStatus.USING and link.status == LinkStatus.ARRANGING:
         return replace(link, status=target, started_on=on)
     if target == LinkStatus.USING:  # 定着 → 利用中: the 定着 judgement is withdrawn
@@ -372,12 +420,21 @@ def can_remove(link: ResourceLink, checks: int) -> str | None:
     return None
 
 
+def can_check(link: ResourceLink) -> str | None:
+    """None when a 定着の確認 may be recorded for ``link`` (利用中 or 定着), else why not."""
+    if link.status == LinkStatus.ENDED:
+        return "終了したつながりには、定着の確認を記録できません。"
+    if link.status == LinkStatus.ARRANGING or link.started_on is None:
+        return "定着の確認は、利用開始を記録してから記録します。"
+    return None
+
+
 def validate_check(link: ResourceLink, check: FollowUp, today: dt.date) -> FollowUp:
     """A 定着の確認 for ``link`` as it will be kept, or a refusal."""
-    if link.status == LinkStatus.ENDED:
-        raise RuleViolation("終了したつながりには、定着の確認を記録できません。")
-    if link.status == LinkStatus.ARRANGING or link.started_on is None:
-        raise RuleViolation("定着の確認は、利用開始を記録してから記録します。")
+    why_not = can_check(link)
+    if why_not is not None:
+        raise RuleViolation(why_not)
+    assert link.started_on is not None  # can_check refuses a connection that never started
     _not_future(check.on, today, "確認日")
     _not_before(check.on, link.started_on, "確認日", "開始日")
     how = _clean(check.how)

@@ -23,18 +23,21 @@ from PySide6.QtWidgets import (
 from jusou_desktop.domain.errors import ValidationError
 from jusou_desktop.domain.ids import CaseId
 from jusou_desktop.domain.resources import (
+    CONNECTABLE_CASE_STATUSES,
     END_REASONS,
     FORMALITY_HINTS,
     KIND_HINTS,
     Condition,
     FollowUp,
     Formality,
+    LinkEvent,
     LinkId,
     LinkRow,
     LinkStatus,
     Resource,
     ResourceId,
     ResourceKind,
+    step_label,
 )
 from jusou_desktop.gui.agencies import AgencyPicker
 from jusou_desktop.gui.case_file_common import (
@@ -224,7 +227,11 @@ class ResourceDialog(FormDialog):
 
 
 class ConnectDialog(FormDialog):
-    """人をつなぐ: find the case (by name, フリガナ or number), then 紹介日, who connected, a note."""
+    """人をつなぐ: find the case (by name, フリガナ or number), then 紹介日, who connected, a note.
+
+    Only open cases are listed (a 終結 or 中断 case is 再開 first); a line says how many the
+    search found among those and left out.
+    """
 
     def __init__(self, session: Session, resource: Resource, parent: QWidget | None = None) -> None:
         super().__init__(f"「{resource.name}」に人をつなぐ", "つなぐ", parent, 40)
@@ -240,9 +247,11 @@ class ConnectDialog(FormDialog):
         self.referred_on = date_field(session.today())
         self.referred_by = line_edit(session.user_name, "例: 参加支援員 架空 花子")
         self.note = _text_box("", 2, "例: 本人は午前中なら出かけられる。最初は同行する。")
+        self.closed_hint = hint_label("")
         self.body.insertWidget(0, hint_label("つなぐ人（ケースの本人）を選んでください。"))
         self.body.insertWidget(1, self.search)
         self.body.insertWidget(2, self.cases, 1)
+        self.body.insertWidget(3, self.closed_hint)
         self.form.addRow("紹介日", self.referred_on)
         self.form.addRow("つないだ人", self.referred_by)
         self.form.addRow("メモ", self.note)
@@ -254,14 +263,29 @@ class ConnectDialog(FormDialog):
         self.search.setFocus()
 
     def _find(self, text: str) -> None:
-        fill_case_table(self.cases, self.session.db.cases.rows(CaseFilter(text=text), limit=100))
+        cases = self.session.db.cases
+        fill_case_table(
+            self.cases, cases.rows(CaseFilter(text=text, statuses=CONNECTABLE_CASE_STATUSES), limit=100)
+        )
+        counts = cases.status_counts(CaseFilter(text=text))
+        left_out = sum(n for status, n in counts.items() if status not in CONNECTABLE_CASE_STATUSES)
+        self.closed_hint.setText(
+            f"終結・中断のケース（{left_out}件）は表示していません。つなぐときは、先にケースを再開してください。"
+        )
+        self.closed_hint.setVisible(left_out > 0)
 
     def chosen_case(self) -> CaseId | None:
         row = selected_row(self.cases)
         return None if row is None else CaseId(int(row_data(self.cases, row)))  # type: ignore[call-overload]
 
     def _snapshot(self) -> tuple[object, ...]:
-        return (self.search.text(), self.referred_by.text(), self.note.toPlainText())
+        return (
+            self.search.text(),
+            self.chosen_case(),
+            self.referred_on.date(),
+            self.referred_by.text(),
+            self.note.toPlainText(),
+        )
 
     def _store(self) -> None:
         case_id = self.chosen_case()
@@ -322,7 +346,7 @@ class MoveDialog(FormDialog):
         self._remember_initial()
 
     def _snapshot(self) -> tuple[object, ...]:
-        return (self.reason.currentText(),)
+        return (self.on.date(), self.reason.currentText(), self.by.text())
 
     def _store(self) -> None:
         assert self._row.link.id is not None
@@ -364,7 +388,7 @@ class CheckDialog(FormDialog):
         self._remember_initial()
 
     def _snapshot(self) -> tuple[object, ...]:
-        return (self.condition.currentData(), self.how.toPlainText())
+        return (self.on.date(), self.condition.currentData(), self.how.toPlainText(), self.by.text())
 
     def _store(self) -> None:
         data = self.condition.currentData()
@@ -378,23 +402,26 @@ class CheckDialog(FormDialog):
         )
 
 
+def _event_text(event: LinkEvent) -> str:
+    if event.from_status is None:
+        return "紹介（調整中）"
+    if event.to_status == LinkStatus.ENDED:
+        return f"終了（{event.reason}）"
+    if event.from_status == LinkStatus.SETTLED:
+        return step_label(event.from_status, event.to_status) + (
+            f"（{event.reason}）" if event.reason else ""
+        )
+    return {LinkStatus.USING: "利用開始", LinkStatus.SETTLED: "定着"}.get(
+        event.to_status, event.to_status.value
+    )
+
+
 def history_lines(session: Session, link_id: LinkId) -> Sequence[tuple[dt.date, str, str]]:
-    """A connection's story, newest first: status moves and 定着の確認 as (date, text, by)."""
-    db = session.db
-    lines: list[tuple[dt.date, int, int, str, str]] = []
-    for index, event in enumerate(db.resources.history(link_id)):
-        if event.from_status is None:
-            text = "紹介（調整中）"
-        elif event.to_status == LinkStatus.ENDED:
-            text = f"終了（{event.reason}）"
-        elif event.from_status == LinkStatus.SETTLED:
-            text = "利用中に戻す" + (f"（{event.reason}）" if event.reason else "")
-        else:
-            text = {LinkStatus.USING: "利用開始", LinkStatus.SETTLED: "定着"}.get(
-                event.to_status, event.to_status.value
-            )
-        lines.append((event.on, 0, index, text, event.by))
-    for index, check in enumerate(reversed(db.resources.checks(link_id))):
-        lines.append((check.on, 1, index, f"確認: {check.condition.value}　{check.how}", check.by))
-    lines.sort(key=lambda x: x[:3], reverse=True)
-    return [(on, text, by) for on, _kind, _index, text, by in lines]
+    """A connection's story, newest first (by date, then by when it was entered, as the store
+    orders it): status moves and 定着の確認 as (date, text, by)."""
+    return [
+        (entry.on, _event_text(entry), entry.by)
+        if isinstance(entry, LinkEvent)
+        else (entry.on, f"確認: {entry.condition.value}　{entry.how}", entry.by)
+        for entry in session.db.resources.story(link_id)
+    ]

@@ -57,6 +57,8 @@ from jusou_desktop.domain.resources import (
     ResourceId,
     ResourceKind,
     ResourceRow,
+    can_check,
+    can_remove,
     refusal_reason,
     step_label,
 )
@@ -91,14 +93,27 @@ from jusou_desktop.store.resources import ResourceFilter, ResourceSort
 ALL = "すべて"
 INACTIVE = "（休止中）"
 REMOVE_QUESTION = "このつながりを削除しますか？（誤って登録したときだけ使います。記録は残りません）"
+NO_LINK = "つながりを選んでください。"
 _INACTIVE_COLOR = QColor(128, 128, 128)
 _DUE_COLOR = QColor(192, 0, 0)
 
 
-def status_text(row: LinkRow) -> str:
-    """「利用中」, 「定着」, 「終了（転居）」."""
+def status_text(row: LinkRow, *, with_case: bool = True) -> str:
+    """「利用中」, 「定着」, 「終了（転居）」; an open connection of a closed case says so: 「利用中（ケースは終結）」
+    (not ``with_case``: in the case file, where the case's status is shown already)."""
     link = row.link
-    return f"終了（{link.end_reason}）" if link.status == LinkStatus.ENDED else link.status.value
+    if link.status == LinkStatus.ENDED:
+        return f"終了（{link.end_reason}）"
+    if with_case and not row.case_is_open:
+        return f"{link.status.value}（ケースは{row.case_status.value}）"
+    return link.status.value
+
+
+def _enable_check(button: QPushButton, row: LinkRow | None) -> None:
+    """「定着の確認を記録」 enabled when the domain allows a check on ``row``, else saying why not."""
+    why_not = NO_LINK if row is None else can_check(row.link)
+    button.setEnabled(why_not is None)
+    button.setToolTip(why_not or "")
 
 
 def _last_check(row: LinkRow) -> str:
@@ -337,9 +352,9 @@ class ResourceDirectory(QWidget):
         self.links_table.setToolTip("ダブルクリックでケースを開きます。")
         self.connect_button = QPushButton("人をつなぐ")
         self.connect_button.setToolTip("この資源にケースの本人をつなぎます（調整中から始まります）。")
-        self.start_button = QPushButton(step_label(LinkStatus.USING))
-        self.settle_button = QPushButton(step_label(LinkStatus.SETTLED))
-        self.end_button = QPushButton(step_label(LinkStatus.ENDED))
+        self.start_button = QPushButton(step_label(None, LinkStatus.USING))
+        self.settle_button = QPushButton(step_label(None, LinkStatus.SETTLED))
+        self.end_button = QPushButton(step_label(None, LinkStatus.ENDED))
         self.check_button = QPushButton("定着の確認を記録")
         self.remove_button = QPushButton("削除")
         self.remove_button.setToolTip("誤って登録した調整中のつながりを削除します。")
@@ -549,7 +564,7 @@ class ResourceDirectory(QWidget):
                 cell = self.links_table.item(index, 5)
                 if cell is not None:
                     cell.setForeground(_DUE_COLOR)
-                    cell.setToolTip(f"定着の確認の時期です（{wareki(due)}まで）。")
+                    cell.setToolTip(f"{wareki(due)}から定着の確認の時期です。")
         open_count = sum(r.link.status != LinkStatus.ENDED for r in links)
         self.links_box.setTitle(
             f"つながった人（{open_count}人・終了を含め{len(links)}件）" if links else "つながった人"
@@ -585,25 +600,17 @@ class ResourceDirectory(QWidget):
             if resource is not None and not resource.active
             else "この資源にケースの本人をつなぎます（調整中から始まります）。"
         )
-        back = link is not None and link.link.status == LinkStatus.SETTLED
-        self.start_button.setText("利用中に戻す" if back else step_label(LinkStatus.USING))
         for button, target in (
             (self.start_button, LinkStatus.USING),
             (self.settle_button, LinkStatus.SETTLED),
             (self.end_button, LinkStatus.ENDED),
         ):
-            why_not = (
-                "つながりを選んでください。"
-                if link is None
-                else refusal_reason(link.link, target, link.checks)
-            )
+            button.setText(step_label(link.link.status if link else None, target))
+            why_not = NO_LINK if link is None else refusal_reason(link.link, target, link.checks)
             button.setEnabled(why_not is None)
             button.setToolTip(why_not or "")
-        can_check = link is not None and link.link.status in (LinkStatus.USING, LinkStatus.SETTLED)
-        self.check_button.setEnabled(can_check)
-        self.check_button.setToolTip("" if can_check else "利用中・定着のつながりについて記録します。")
-        self.remove_button.setVisible(link is not None and link.link.status == LinkStatus.ARRANGING)
-        self.remove_button.setEnabled(link is not None and link.checks == 0)
+        _enable_check(self.check_button, link)
+        self.remove_button.setVisible(link is not None and can_remove(link.link, link.checks) is None)
 
     def _open_selected_case(self) -> None:
         link = self.selected_link()
@@ -666,12 +673,8 @@ class ResourceDirectory(QWidget):
         link = self.selected_link()
         if link is None:
             return
-        label = (
-            "利用中に戻す" if link.link.status == LinkStatus.SETTLED and target == LinkStatus.USING else None
-        )
-        self._dialogs.open(
-            MoveDialog(self.session, link, target, label or step_label(target), self), self._link_saved
-        )
+        label = step_label(link.link.status, target)
+        self._dialogs.open(MoveDialog(self.session, link, target, label, self), self._link_saved)
 
     def check_selected(self) -> None:
         link = self.selected_link()
@@ -810,7 +813,7 @@ class FollowUpPage(QWidget):
             texts.append(
                 [
                     when,
-                    r.link.status.value,
+                    status_text(r),
                     r.person_name,
                     r.case_number,
                     r.resource_name,
@@ -841,8 +844,7 @@ class FollowUpPage(QWidget):
         row = self.selected()
         self.case_button.setEnabled(row is not None)
         self.resource_button.setEnabled(row is not None)
-        can_check = row is not None and row.link.status in (LinkStatus.USING, LinkStatus.SETTLED)
-        self.check_button.setEnabled(can_check)
+        _enable_check(self.check_button, row)
 
     def check_selected(self) -> None:
         row = self.selected()
@@ -950,7 +952,7 @@ class CaseResourceList(QWidget):
                 [
                     r.resource_name,
                     r.resource_kind.value,
-                    status_text(r),
+                    status_text(r, with_case=False),
                     wareki(r.link.referred_on),
                     wareki(r.link.started_on),
                     _last_check(r),

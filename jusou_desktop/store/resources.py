@@ -18,6 +18,7 @@ from jusou_desktop.domain import resources as rules
 from jusou_desktop.domain.errors import RuleViolation, ValidationError
 from jusou_desktop.domain.ids import AgencyId, CaseId
 from jusou_desktop.domain.kana import search_key, to_katakana
+from jusou_desktop.domain.model import CaseStatus
 from jusou_desktop.domain.resources import (
     CheckId,
     Condition,
@@ -186,7 +187,7 @@ _LAST_CHECK = "(SELECT max(k.on_date) FROM resource_checks k WHERE k.link_id = l
 _LAST_SEEN = f"max(coalesce({_LAST_CHECK}, ''), coalesce(l.started_on, l.referred_on))"
 _LINK_SELECT = (
     "SELECT l.id, l.resource_id, l.case_id, l.status, l.referred_on, l.started_on, l.settled_on,"
-    " l.ended_on, l.end_reason, l.referred_by, l.note, r.name, r.kind, c.number, p.name,"
+    " l.ended_on, l.end_reason, l.referred_by, l.note, r.name, r.kind, c.number, p.name, c.status,"
     f" {_LAST_CHECK},"
     " (SELECT k.condition FROM resource_checks k WHERE k.link_id = l.id ORDER BY k.on_date DESC, k.id DESC"
     "  LIMIT 1),"
@@ -199,6 +200,11 @@ _LINK_SELECT = (
 _STATUS_ORDER = _case_order("l.status", list(LinkStatus))
 _OPEN_FIRST = f"ORDER BY l.status = '終了', {_STATUS_ORDER}, l.referred_on DESC, l.id DESC"
 _FOLLOW_UP_ORDER = _case_order("l.status", [LinkStatus.USING, LinkStatus.ARRANGING, LinkStatus.SETTLED])
+_EVENT_RANK = (
+    "CASE WHEN from_status IS NULL THEN 0 WHEN to_status = '利用中' AND from_status = '調整中' THEN 1"
+    " WHEN to_status = '定着' THEN 3 WHEN to_status = '利用中' THEN 4 ELSE 5 END"
+)
+"""Where a status move stands among a day's entries made in the same second (checks are 2)."""
 _LINK_FIELDS = (
     "status, referred_on, started_on, settled_on, ended_on, end_reason, referred_by, note, updated_at"
 )
@@ -227,9 +233,10 @@ def _link_row(row: Any) -> LinkRow:
         resource_kind=ResourceKind(row[12]),
         case_number=row[13],
         person_name=row[14],
-        last_check_on=to_date(row[15]),
-        last_condition=Condition(row[16]) if row[16] else None,
-        checks=int(row[17]),
+        case_status=CaseStatus(row[15]),
+        last_check_on=to_date(row[16]),
+        last_condition=Condition(row[17]) if row[17] else None,
+        checks=int(row[18]),
     )
 
 
@@ -341,12 +348,22 @@ class ResourceRepository(Repository):
         referred_by: str = "",
         note: str = "",
     ) -> LinkId:
-        """A case's person connected to a resource (調整中); one open connection per pair."""
+        """A case's person connected to a resource (調整中); one open connection per pair, and only
+        while the case is open (read in the same transaction as the write)."""
         with self._db.transaction() as conn:
             resource = self.get(resource_id)
-            if conn.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
+            case = conn.execute("SELECT status FROM cases WHERE id = ?", (case_id,)).fetchone()
+            if case is None:
                 raise RecordNotFound("ケース", case_id)
-            link = rules.new_link(resource, case_id, referred_on, today, referred_by=referred_by, note=note)
+            link = rules.new_link(
+                resource,
+                case_id,
+                referred_on,
+                today,
+                case_status=CaseStatus(case[0]),
+                referred_by=referred_by,
+                note=note,
+            )
             open_already = conn.execute(
                 "SELECT l.status FROM resource_links l WHERE l.resource_id = ? AND l.case_id = ?"
                 " AND l.status <> '終了'",
@@ -404,11 +421,6 @@ class ResourceRepository(Repository):
         rows = self._db.conn.execute(f"{_LINK_SELECT} {where_and_order}", params).fetchall()
         return [_link_row(r) for r in rows]
 
-    def _checks_count(self, conn: Connection, link_id: LinkId) -> int:
-        return int(
-            conn.execute("SELECT count(*) FROM resource_checks WHERE link_id = ?", (link_id,)).fetchone()[0]
-        )
-
     def move(
         self,
         link_id: LinkId,
@@ -421,10 +433,9 @@ class ResourceRepository(Repository):
     ) -> ResourceLink:
         """Move a connection (利用開始・定着・終了・利用中に戻す) and keep the step in its history."""
         with self._db.transaction() as conn:
-            before = self.link(link_id)
-            after = rules.move(
-                before, target, on, today, reason=reason, checks=self._checks_count(conn, link_id)
-            )
+            row = self.link_row(link_id)
+            before = row.link
+            after = rules.move(before, target, on, today, reason=reason, last_check_on=row.last_check_on)
             conn.execute(
                 f"UPDATE resource_links SET {', '.join(f'{c} = ?' for c in _LINK_FIELDS.split(', '))}"
                 " WHERE id = ?",
@@ -436,8 +447,8 @@ class ResourceRepository(Repository):
     def remove(self, link_id: LinkId) -> None:
         """Delete a connection entered by mistake (only while 調整中 and never checked)."""
         with self._db.transaction() as conn:
-            link = self.link(link_id)
-            why_not = rules.can_remove(link, self._checks_count(conn, link_id))
+            row = self.link_row(link_id)
+            why_not = rules.can_remove(row.link, row.checks)
             if why_not is not None:
                 raise RuleViolation(why_not)
             conn.execute("DELETE FROM resource_links WHERE id = ?", (link_id,))
@@ -451,6 +462,29 @@ class ResourceRepository(Repository):
         return [
             LinkEvent(
                 LinkStatus(r[0]) if r[0] else None, LinkStatus(r[1]), dt.date.fromisoformat(r[2]), r[3], r[4]
+            )
+            for r in rows
+        ]
+
+    def story(self, link_id: LinkId) -> list[LinkEvent | FollowUp]:
+        """A connection's status moves and 定着の確認 together, newest first: by date, then by when
+        they were entered (one query).  Entries of one day entered in the same second fall back to
+        the order the flow allows (紹介, 利用開始, checks, 定着, 利用中に戻す, 終了)."""
+        rows = self._db.conn.execute(
+            "SELECT on_date, created_at, 0 AS is_check,"
+            f" {_EVENT_RANK} AS rank, id, from_status, to_status, reason, by_name, NULL, NULL"
+            " FROM resource_link_events WHERE link_id = ?"
+            " UNION ALL"
+            " SELECT on_date, created_at, 1, 2, id, NULL, NULL, '', by_name, condition, how"
+            " FROM resource_checks WHERE link_id = ?"
+            " ORDER BY on_date DESC, created_at DESC, rank DESC, id DESC",
+            (link_id, link_id),
+        ).fetchall()
+        return [
+            FollowUp(dt.date.fromisoformat(r[0]), Condition(r[9]), r[10], r[8], CheckId(r[4]))
+            if r[2]
+            else LinkEvent(
+                LinkStatus(r[5]) if r[5] else None, LinkStatus(r[6]), dt.date.fromisoformat(r[0]), r[7], r[8]
             )
             for r in rows
         ]
