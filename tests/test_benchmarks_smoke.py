@@ -66,7 +66,10 @@ def test_runner_writes_only_into_its_temporary_folder(tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    # 1 means a ratio over its ceiling (judged by the smoke test above, with a retry): this test
+    # is about files, so a busy machine must not fail it.
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
