@@ -7,6 +7,8 @@ through tests.qt_typing; the work runs on worker threads behind the progress dia
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,9 +24,10 @@ from jusou_desktop.domain.model import Note, NoteKind, Person
 from jusou_desktop.gui import messages, tasks
 from jusou_desktop.gui.data_safety import DataSafetyPage
 from jusou_desktop.gui.main_window import MainWindow
+from jusou_desktop.gui.session import Session
 from jusou_desktop.store import database
 from jusou_desktop.store.database import Database
-from jusou_desktop.store.errors import WrongPassphrase
+from jusou_desktop.store.errors import InUseElsewhere, WrongPassphrase
 from tests.conftest import PASSPHRASE
 from tests.qt_typing import type_text
 from tests.read_only import entries, read_only_folder
@@ -202,6 +205,39 @@ def test_a_backup_never_replaces_a_file_and_warns_about_the_databases_own_folder
     assert entries(out) == [BACKUP_NAME, "別の名前.jusou"]
 
 
+def test_the_age_of_the_last_backup_is_brought_up_to_date_whenever_the_page_is_shown(
+    qtbot: QtBot, db: Database
+) -> None:
+    clock = [NOW]
+    db.settings.set("last_backup_at", (NOW - dt.timedelta(days=29)).isoformat(timespec="minutes"))
+    page = DataSafetyPage(db, now=lambda: clock[0])
+    qtbot.addWidget(page)
+    page.show()
+    assert page.last_backup.text().endswith("（29日前）")
+    assert page.last_backup.styleSheet() == ""
+    page.hide()  # e.g. another section, or left open over the weekend
+    clock[0] = NOW + dt.timedelta(days=2)
+    page.show()
+    assert page.last_backup.text().endswith("（31日前）")
+    assert "#b00020" in page.last_backup.styleSheet()  # now old enough to be shown in red
+
+
+def test_a_page_for_a_session_counts_days_to_the_sessions_today(qtbot: QtBot, db: Database) -> None:
+    db.settings.set("last_backup_at", "2026-11-01T09:00")
+    session = Session(db, "相談 太郎", fixed_today=dt.date(2026, 11, 28))
+    page = DataSafetyPage.for_session(session)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.clock().date() == dt.date(2026, 11, 28)
+    assert page.suggested_backup_path().name.startswith("case-バックアップ-20261128-")
+    assert page.last_backup.text() == "最後のバックアップ: 令和8年11月1日 09:00（27日前）"
+    session.fixed_today = dt.date(2026, 12, 5)  # the session's clock moves on: so does the page
+    page.hide()
+    page.show()
+    assert page.last_backup.text().endswith("（34日前）")
+    assert "#b00020" in page.last_backup.styleSheet()
+
+
 # ---- パスフレーズの変更 -----------------------------------------------------------------------------
 
 
@@ -327,6 +363,9 @@ def test_typed_passphrases_are_cleared_when_the_window_locks(qtbot: QtBot, windo
     _type_passphrases(qtbot, page, PASSPHRASE, NEW_PASSPHRASE, "途中まで")
     window.lock()
     assert [page.current.text(), page.new.text(), page.again.text()] == ["", "", ""]
+    window._unlock(PASSPHRASE)  # no window is left locked (a locked window holds back every result)
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=20_000)
+    assert page.current.text() == ""
 
 
 # ---- 点検 -------------------------------------------------------------------------------------------
@@ -343,3 +382,75 @@ def test_the_check_shows_no_problems(qtbot: QtBot, page: DataSafetyPage) -> None
     assert "ケース 1" in text
     assert page.check_result.isVisible()
     assert messages.shown == []
+
+
+def _change(qtbot: QtBot, page: DataSafetyPage, *answers: bool) -> None:
+    _type_passphrases(qtbot, page, PASSPHRASE, NEW_PASSPHRASE, NEW_PASSPHRASE)
+    messages.set_next_answers(True, *answers)  # 変更する, then what the test says
+    _click(qtbot, page.change_button)
+
+
+def test_opening_the_file_elsewhere_during_a_change_does_not_break_the_session(
+    qtbot: QtBot, page: DataSafetyPage, db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refused: list[BaseException] = []
+    real_finish = database.PassphraseChange.finish
+
+    def second_instance_first(change: database.PassphraseChange, **kwargs: Any) -> None:
+        try:  # another instance of the app opens the same file just before the swap
+            Database.open(db_path, PASSPHRASE)
+        except InUseElsewhere as exc:
+            refused.append(exc)
+        real_finish(change, **kwargs)
+
+    monkeypatch.setattr(database.PassphraseChange, "finish", second_instance_first)
+    _change(qtbot, page, False)
+    _shown(qtbot, "パスフレーズを変更しました")
+    assert len(refused) == 1
+    assert db.is_open
+    assert db.cases.count() == 1
+    db.close()
+    assert _opens_with(db_path, NEW_PASSPHRASE)
+
+
+def test_a_file_held_by_another_program_during_the_swap_is_explained(
+    qtbot: QtBot, page: DataSafetyPage, db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_replace = os.replace
+
+    def held(src: Any, dst: Any) -> None:
+        if Path(dst) == db_path:
+            raise PermissionError(errno.EACCES, "The process cannot access the file")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", held)
+    _change(qtbot, page)
+    text = _shown(qtbot, "パスフレーズを変更できませんでした")
+    assert "ほかのプログラム" in text
+    assert "パスフレーズは変わっていません" in text
+    qtbot.waitUntil(lambda: tasks.running() == 0)
+    assert page.current.text() == PASSPHRASE  # kept for another try
+    assert page.change_result.text() == ""
+    assert db.cases.count() == 1
+    monkeypatch.undo()
+    db.close()
+    assert _opens_with(db_path, PASSPHRASE)
+    assert not db_path.with_name(db_path.name + ".rekey-tmp").exists()
+
+
+def test_a_change_that_took_effect_despite_an_error_is_treated_as_done(
+    qtbot: QtBot, page: DataSafetyPage, db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pulled_out(_folder: Path) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(database, "_fsync_dir", pulled_out)
+    _change(qtbot, page, False)  # あとで: no backup right now
+    text = _shown(qtbot, "新しいパスフレーズに変わりました。ただし")
+    assert "バックアップを今作成しますか" in text  # offered, as after any change
+    assert [page.current.text(), page.new.text(), page.again.text()] == ["", "", ""]
+    assert "パスフレーズを変更しました" in page.change_result.text()
+    assert not any("変わっていません" in shown for shown in messages.shown)
+    assert db.cases.count() == 1
+    db.close()
+    assert _opens_with(db_path, NEW_PASSPHRASE)

@@ -22,8 +22,20 @@ from jusou_desktop.domain.ids import CaseId
 from jusou_desktop.domain.model import Agency, AgencyField, Note, NoteKind, Person
 from jusou_desktop.store import connection as cx
 from jusou_desktop.store import crypto, database
-from jusou_desktop.store.database import BackupFailed, Database, PassphraseChange
-from jusou_desktop.store.errors import AlreadyExists, StorageFailure, StoreError, WrongPassphrase
+from jusou_desktop.store.database import (
+    CHANGED_DURING_REKEY,
+    BackupFailed,
+    Database,
+    PassphraseChange,
+    PassphraseChangeFailed,
+)
+from jusou_desktop.store.errors import (
+    AlreadyExists,
+    InUseElsewhere,
+    StorageFailure,
+    StoreError,
+    WrongPassphrase,
+)
 from tests.conftest import PASSPHRASE
 from tests.read_only import entries, read_only_folder
 
@@ -77,6 +89,52 @@ def _cancel_after(times: int) -> tuple[Callable[[], bool], list[int]]:
     return cancelled, asked
 
 
+class _StopInside:
+    """A 中止 flag that turns on only once it has been asked ``times`` times inside ``where``.
+
+    ``where`` is a function of the store (module and name), wrapped to note when it runs;
+    ``not_in`` one it calls that does not count (the row counts around the export).  The checks
+    between stages ask from outside and never turn the flag on, so being stopped by it proves that
+    SQLite's progress handler asked while that very statement ran.
+    """
+
+    def __init__(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        times: int,
+        where: tuple[object, str],
+        not_in: tuple[object, str] | None = None,
+    ) -> None:
+        self.times = times
+        self.inside = False
+        self.asked_inside = 0
+        self.asked_outside = 0
+        self._note_when_running(monkeypatch, *where, inside=True)
+        if not_in is not None:
+            self._note_when_running(monkeypatch, *not_in, inside=False)
+
+    def _note_when_running(
+        self, monkeypatch: pytest.MonkeyPatch, owner: object, name: str, inside: bool
+    ) -> None:
+        real = getattr(owner, name)
+
+        def noted(*args: Any, **kwargs: Any) -> Any:
+            before, self.inside = self.inside, inside
+            try:
+                return real(*args, **kwargs)
+            finally:
+                self.inside = before
+
+        monkeypatch.setattr(owner, name, noted)
+
+    def __call__(self) -> bool:
+        if self.inside:
+            self.asked_inside += 1
+        else:
+            self.asked_outside += 1
+        return self.asked_inside > self.times
+
+
 @pytest.fixture
 def out(tmp_path: Path) -> Path:
     folder = tmp_path / "バックアップ"
@@ -110,8 +168,20 @@ def test_a_backup_is_a_checked_encrypted_copy_that_opens_with_the_same_passphras
         Database.open(dest, NEW_PASSPHRASE)
 
 
-def test_a_backup_runs_on_a_worker_view_while_the_owner_keeps_working(db: Database, out: Path) -> None:
+def test_a_backup_runs_on_a_worker_view_while_the_owner_keeps_working(
+    db: Database, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case_id = _fill(db, 5)
+    exported, saved = threading.Event(), threading.Event()
+    real = database._export_encrypted
+
+    def export_then_wait(*args: Any, **kwargs: Any) -> dict[str, int]:
+        counts = real(*args, **kwargs)
+        exported.set()
+        assert saved.wait(20)  # the owner saves before the copy is checked
+        return counts
+
+    monkeypatch.setattr(database, "_export_encrypted", export_then_wait)
     open_view = db.opener_for_worker()
     dest = out / "copy.jusou"
     failures: list[BaseException] = []
@@ -125,11 +195,16 @@ def test_a_backup_runs_on_a_worker_view_while_the_owner_keeps_working(db: Databa
 
     worker = threading.Thread(target=work)
     worker.start()
+    assert exported.wait(20)
+    _note(db, case_id, "バックアップ中の記録")  # on the owner's connection while the worker runs
+    assert worker.is_alive()
+    saved.set()
     worker.join()
-    assert failures == []
-    _note(db, case_id, "バックアップの後の記録")  # the owner's connection was never touched
+    assert failures == []  # the copy is checked against the moment it was exported, not the file now
+    assert db.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 6
     with Database.open(dest, PASSPHRASE) as copy:
         assert copy.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 5
+        assert copy.check().healthy
 
 
 def test_a_backup_never_replaces_an_existing_file(db: Database, out: Path) -> None:
@@ -167,18 +242,53 @@ def test_a_file_that_appears_while_the_backup_is_written_is_not_replaced(
     assert entries(out) == (["copy.jusou"] if hard_links else ["copy.jusou", "plain.jusou"])
 
 
-def test_cancelling_a_backup_stops_sqlcipher_mid_export_and_leaves_nothing(db: Database, out: Path) -> None:
+def test_cancelling_a_backup_stops_sqlcipher_mid_export_and_leaves_nothing(
+    db: Database, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _fill(db, 600)
-    cancelled, asked = _cancel_after(3)
+    stop = _StopInside(monkeypatch, 3, (database, "_export_encrypted"), not_in=(database, "_table_counts"))
     stages: list[str] = []
     with pytest.raises(Cancelled) as caught:
-        db.export_copy(out / "copy.jusou", cancelled=cancelled, progress=stages.append)
+        db.export_copy(out / "copy.jusou", cancelled=stop, progress=stages.append)
     assert str(caught.value) == "バックアップを中止しました。ファイルは作られていません。"
     assert isinstance(caught.value.__cause__, cx.DatabaseError), "SQLite itself was interrupted"
+    assert stop.asked_inside > 3, "asked by SQLite while sqlcipher_export ran"
     assert stages == BACKUP_STAGES[:1]
-    assert asked[0] > 3
     assert entries(out) == []
     assert db.cases.count() == 1  # the database is unharmed and in use
+
+
+def test_cancelling_while_the_copy_is_checked_stops_the_check_and_leaves_nothing(
+    db: Database, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(db, 600)
+    stop = _StopInside(monkeypatch, 2, (cx, "integrity_report"))
+    stages: list[str] = []
+    with pytest.raises(Cancelled) as caught:
+        db.export_copy(out / "copy.jusou", cancelled=stop, progress=stages.append)
+    assert str(caught.value) == "バックアップを中止しました。ファイルは作られていません。"
+    assert stop.asked_inside > 2, "asked by SQLite while the copy's integrity check ran"
+    assert stages == BACKUP_STAGES[:2]
+    assert entries(out) == []
+
+
+def test_a_backup_is_written_under_a_name_that_says_what_it_is(
+    db: Database, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the PC die while a backup is written, the file left in the user's folder says why."""
+    seen: list[list[str]] = []
+    real = database._export_checks_out
+
+    def look(*args: Any) -> bool:
+        seen.append(entries(out))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(database, "_export_checks_out", look)
+    db.export_copy(out / "copy.jusou")
+    ((name,),) = seen
+    assert name.startswith("copy.jusou.作成中-")
+    assert name.endswith(".tmp")  # not offered by the *.jusou file dialogs
+    assert entries(out) == ["copy.jusou"]
 
 
 def test_a_copy_that_does_not_check_out_is_removed(
@@ -209,8 +319,12 @@ def test_an_export_the_key_does_not_open_is_a_failed_check_not_a_wrong_passphras
     assert entries(out) == []
     change = db.start_passphrase_change()
     (failure,) = _prepare_on_a_worker(change, current_passphrase=PASSPHRASE)
-    assert type(failure) is StorageFailure, "the user typed the right passphrase: say what really failed"
+    assert type(failure) is PassphraseChangeFailed, (
+        "the user typed the right passphrase: say what really failed"
+    )
+    assert not failure.changed
     assert "確認できませんでした" in failure.message
+    assert "パスフレーズは変わっていません" in failure.message
     _still_the_old_passphrase(db, db_path, 0)
 
 
@@ -262,9 +376,14 @@ def test_a_device_failure_while_writing_is_explained_and_cleaned_up(
     assert entries(out) == []
 
 
-def test_the_check_can_be_cancelled_and_then_still_runs(db: Database) -> None:
+def test_the_check_can_be_cancelled_and_then_still_runs(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(db, 600)
+    stop = _StopInside(monkeypatch, 2, (cx, "integrity_report"))
     with pytest.raises(Cancelled):
-        db.check(cancelled=lambda: True)
+        db.check(cancelled=stop)
+    assert stop.asked_inside > 2, "asked by SQLite while the integrity check ran"
     assert db.check(cancelled=lambda: False).healthy
 
 
@@ -363,12 +482,32 @@ def test_locking_the_window_during_the_change_stops_it(db: Database, db_path: Pa
     _still_the_old_passphrase(db, db_path, 2)
 
 
-def test_cancelling_the_change_mid_export_keeps_the_old_passphrase(db: Database, db_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("where", "not_in", "stages"),
+    [
+        ((database, "_export_encrypted"), (database, "_table_counts"), REKEY_STAGES[1:2]),
+        ((cx, "integrity_report"), None, REKEY_STAGES[1:3]),
+    ],
+    ids=["export", "check"],
+)
+def test_cancelling_the_change_mid_export_keeps_the_old_passphrase(
+    db: Database,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: tuple[object, str],
+    not_in: tuple[object, str] | None,
+    stages: list[str],
+) -> None:
     _fill(db, 600)
-    cancelled, _asked = _cancel_after(3)
-    (failure,) = _prepare_on_a_worker(change := db.start_passphrase_change(), cancelled=cancelled)
+    stop = _StopInside(monkeypatch, 2, where, not_in)
+    said: list[str] = []
+    (failure,) = _prepare_on_a_worker(
+        change := db.start_passphrase_change(), cancelled=stop, progress=said.append
+    )
     assert isinstance(failure, Cancelled)
     assert str(failure) == "パスフレーズの変更を中止しました。パスフレーズは変わっていません。"
+    assert stop.asked_inside > 2, "asked by SQLite while the statement ran"
+    assert said == stages
     with pytest.raises(StoreError):
         change.finish()
     _still_the_old_passphrase(db, db_path, 600)
@@ -378,3 +517,201 @@ def test_no_change_can_start_on_a_locked_database(db: Database) -> None:
     db.suspend()
     with pytest.raises(StoreError):
         db.start_passphrase_change()
+
+
+def test_a_save_on_the_owner_while_the_worker_prepares_stops_the_change(
+    db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = _fill(db, 2)
+    exported, saved = threading.Event(), threading.Event()
+    real = database._export_encrypted
+
+    def export_then_wait(*args: Any, **kwargs: Any) -> dict[str, int]:
+        counts = real(*args, **kwargs)
+        exported.set()
+        assert saved.wait(20)  # the owner saves before the new file is checked and flushed
+        return counts
+
+    monkeypatch.setattr(database, "_export_encrypted", export_then_wait)
+    change = db.start_passphrase_change()
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            change.prepare(NEW_PASSPHRASE, current_passphrase=PASSPHRASE)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    assert exported.wait(20)
+    _note(db, case_id, "変更中に保存された記録")  # on the owner's connection, not in the export
+    assert worker.is_alive(), "the save happened while prepare() ran"
+    saved.set()
+    worker.join()
+    assert failures == []
+    with pytest.raises(StoreError) as caught:
+        change.finish()
+    assert caught.value.message == CHANGED_DURING_REKEY
+    assert db.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 3  # nothing was lost
+    _note(db, case_id, "その後の記録")  # and the owner's connection keeps working
+    _still_the_old_passphrase(db, db_path, 4)
+
+
+# ---- 別のところで同じファイルを開いたとき・ファイル操作の失敗 ---------------------------------------------------
+
+
+def test_opening_the_file_elsewhere_during_a_change_leaves_the_prepared_file_alone(
+    db: Database, db_path: Path
+) -> None:
+    case_id = _fill(db, 3)
+    change = db.start_passphrase_change()
+    assert _prepare_on_a_worker(change, current_passphrase=PASSPHRASE) == []
+    with pytest.raises(InUseElsewhere):  # a second instance, refused as 使用中
+        Database.open(db_path, PASSPHRASE)
+    assert _rekey_tmp(db_path).exists()
+    change.finish()  # the session's change goes through
+    _note(db, case_id, "変更の後の記録")
+    db.close()
+    with Database.open(db_path, NEW_PASSPHRASE) as reopened:
+        assert reopened.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 4
+
+
+def test_leftovers_of_a_change_that_died_are_removed_once_the_file_is_ours(db_path: Path) -> None:
+    tmp = _rekey_tmp(db_path)
+    journal = Path(str(tmp) + "-journal")
+    for leftover in (tmp, journal):
+        leftover.write_bytes(b"encrypted pages of an unfinished change")
+    with Database.open(db_path, PASSPHRASE) as db:
+        assert not tmp.exists()
+        assert not journal.exists()
+        assert db.cases.count() == 0
+
+
+@pytest.mark.parametrize("when", ["before-finish", "during-the-swap"])
+def test_a_prepared_file_that_vanished_is_refused_and_the_old_connection_keeps_working(
+    db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    case_id = _fill(db, 2)
+    change = db.start_passphrase_change()
+    assert _prepare_on_a_worker(change) == []
+    tmp = _rekey_tmp(db_path)
+    if when == "before-finish":
+        tmp.unlink()
+    else:
+        real_replace = os.replace
+
+        def vanish_first(src: Any, dst: Any) -> None:
+            Path(src).unlink(missing_ok=True)
+            real_replace(src, dst)
+
+        monkeypatch.setattr(os, "replace", vanish_first)
+    with pytest.raises(PassphraseChangeFailed) as caught:
+        change.finish()
+    assert not caught.value.changed
+    assert "準備したファイルが見当たりません" in caught.value.message
+    assert "パスフレーズは変わっていません" in caught.value.message
+    monkeypatch.undo()
+    assert db.is_open
+    _note(db, case_id, "その後の記録")  # the session goes on under the old passphrase
+    _still_the_old_passphrase(db, db_path, 3)
+
+
+def test_a_file_held_by_another_program_during_the_swap_keeps_the_old_passphrase(
+    db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows: an antivirus scanner holds the file open; the rename is refused."""
+    case_id = _fill(db, 2)
+    change = db.start_passphrase_change()
+    assert _prepare_on_a_worker(change) == []
+
+    def held(_src: Any, _dst: Any) -> None:
+        raise PermissionError(errno.EACCES, "The process cannot access the file")
+
+    monkeypatch.setattr(os, "replace", held)
+    with pytest.raises(PassphraseChangeFailed) as caught:
+        change.finish()
+    monkeypatch.undo()
+    assert not caught.value.changed
+    assert "ほかのプログラム" in caught.value.message
+    assert caught.value.message.rstrip().endswith("パスフレーズは変わっていません。")
+    assert isinstance(caught.value.__cause__, PermissionError)
+    _note(db, case_id, "その後の記録")
+    _still_the_old_passphrase(db, db_path, 3)
+
+
+def test_a_swap_that_may_not_have_reached_the_device_says_the_new_passphrase_is_in_effect(
+    db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = _fill(db, 2)
+    change = db.start_passphrase_change()
+    assert _prepare_on_a_worker(change) == []
+
+    def pulled_out(_folder: Path) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(database, "_fsync_dir", pulled_out)
+    with pytest.raises(PassphraseChangeFailed) as caught:
+        change.finish()
+    assert caught.value.changed
+    assert caught.value.message.startswith("新しいパスフレーズに変わりました。ただし")
+    assert "USBメモリが抜かれていないか" in caught.value.message
+    assert "変わっていません" not in caught.value.message
+    _note(db, case_id, "その後の記録")  # reconnected with the new key
+    assert not _rekey_tmp(db_path).exists()
+    db.close()
+    with pytest.raises(WrongPassphrase):
+        Database.open(db_path, PASSPHRASE)
+    with Database.open(db_path, NEW_PASSPHRASE) as reopened:
+        assert reopened.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 3
+
+
+def test_a_swap_that_cannot_reconnect_says_which_passphrase_to_open_with(
+    db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(db, 2)
+    change = db.start_passphrase_change()
+    assert _prepare_on_a_worker(change) == []
+
+    def pulled_out(*_args: object, **_kwargs: object) -> cx.Connection:
+        raise StorageFailure("ファイルの読み書きに失敗しました（case.jusou）。")
+
+    monkeypatch.setattr(cx, "connect", pulled_out)
+    with pytest.raises(PassphraseChangeFailed) as caught:
+        change.finish()
+    monkeypatch.undo()
+    assert caught.value.changed
+    assert caught.value.message.startswith("新しいパスフレーズに変わりました。ただし")
+    assert "新しいパスフレーズで開いて" in caught.value.message
+    assert not db.is_open
+    db.close()
+    assert not (db_path.parent / (db_path.name + ".lock")).exists()
+    with Database.open(db_path, NEW_PASSPHRASE) as reopened:
+        assert reopened.conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (errno.ENOSPC, "空き容量が足りません"),
+        (errno.EIO, "USBメモリが抜かれていないか"),
+        (errno.EACCES, "ほかのプログラム"),
+    ],
+    ids=["disk-full", "stick-pulled-out", "held-by-another-program"],
+)
+def test_a_device_failure_while_preparing_is_explained_and_cleaned_up(
+    db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch, error: int, words: str
+) -> None:
+    _fill(db, 2)
+
+    def failing_flush(_path: Path) -> None:
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(database, "_fsync_file", failing_flush)
+    change = db.start_passphrase_change()
+    (failure,) = _prepare_on_a_worker(change, current_passphrase=PASSPHRASE)
+    assert type(failure) is PassphraseChangeFailed
+    assert not failure.changed
+    assert words in failure.message
+    assert "パスフレーズは変わっていません" in failure.message
+    _still_the_old_passphrase(db, db_path, 2)

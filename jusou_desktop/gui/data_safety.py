@@ -12,7 +12,12 @@
 Each runs off the GUI thread behind a progress bar with 中止 through a connection of the worker's
 own (:meth:`~jusou_desktop.store.database.Database.opener_for_worker`): the GUI thread's
 connection is never used there.  Only the last, short step of a passphrase change (swapping the
-files and reconnecting) runs on the GUI thread, so every window keeps its ``Database``.
+files and reconnecting) runs on the GUI thread, so every window keeps its ``Database``.  If that
+step fails after the files were swapped, the page says that the new passphrase is in effect and
+carries on as after any change.
+
+Times shown and used in file names come from the page's clock; the main window builds the page
+with :meth:`DataSafetyPage.for_session` so that it counts days to the session's ``today()``.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -44,10 +49,18 @@ from jusou_desktop.gui.case_file_common import hint_label
 from jusou_desktop.gui.create import STRENGTH_HINT, show_strength
 from jusou_desktop.gui.meeting_window import alert_label
 from jusou_desktop.gui.progress import Progress, run_with_progress
-from jusou_desktop.store.database import CheckReport, CopyReport, Database
+from jusou_desktop.gui.session import Session
+from jusou_desktop.store.database import CheckReport, CopyReport, Database, PassphraseChangeFailed
 from jusou_desktop.store.errors import AlreadyExists, WrongPassphrase
 
-__all__ = ["LAST_BACKUP_KEY", "DataSafetyPage", "backup_file_name", "describe_copy", "when_text"]
+__all__ = [
+    "LAST_BACKUP_KEY",
+    "DataSafetyPage",
+    "backup_file_name",
+    "describe_copy",
+    "session_clock",
+    "when_text",
+]
 
 LAST_BACKUP_KEY = "last_backup_at"
 BACKUP_FOLDER_KEY = "backup_folder"
@@ -70,17 +83,25 @@ CONFIRM_CHANGE = (
     "・大きなファイルでは少し時間がかかります（途中で「中止」できます）。\n\n"
     "変更しますか？"
 )
-CHANGED = (
-    "パスフレーズを変更しました。次からは新しいパスフレーズで開いてください。\n\n"
-    "これまでのバックアップは古いパスフレーズのままです。"
-    "新しいパスフレーズのバックアップを今作成しますか？"
+OFFER_BACKUP = (
+    "これまでのバックアップは古いパスフレーズのままです。新しいパスフレーズのバックアップを今作成しますか？"
 )
+CHANGED = "パスフレーズを変更しました。次からは新しいパスフレーズで開いてください。"
 BUSY = "ほかの処理（書き出し・取り込みなど）が終わってから、もう一度お試しください。"
 
 
 def when_text(moment: dt.datetime) -> str:
     """``令和8年11月28日 15:30``."""
     return f"{format_wareki(moment.date())} {moment:%H:%M}"
+
+
+def session_clock(session: Session) -> Callable[[], dt.datetime]:
+    """The time now on the session's day (its ``today()``: fixed in tests and screenshots)."""
+
+    def now() -> dt.datetime:
+        return dt.datetime.combine(session.today(), dt.datetime.now().time())
+
+    return now
 
 
 def backup_file_name(database: Path, moment: dt.datetime) -> str:
@@ -230,6 +251,11 @@ class DataSafetyPage(QWidget):
             _show(label, "")
         self.refresh()
 
+    @classmethod
+    def for_session(cls, session: Session, parent: QWidget | None = None) -> DataSafetyPage:
+        """The page for the main window: the session's database, and days counted to its today."""
+        return cls(session.db, parent, now=session_clock(session))
+
     @staticmethod
     def _secret() -> QLineEdit:
         edit = QLineEdit()
@@ -261,6 +287,11 @@ class DataSafetyPage(QWidget):
             return
         ago = "今日" if not days or days < 0 else f"{days}日前"
         self.last_backup.setText(f"最後のバックアップ: {when_text(moment)}（{ago}）")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """「N日前」 and its red warning are as of now, however long ago the page was built."""
+        self.refresh()
+        super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Typed passphrases do not outlive the page being shown (a lock hides it)."""
@@ -391,16 +422,16 @@ class DataSafetyPage(QWidget):
         def done(_result: Any) -> None:
             try:
                 change.finish()
+            except PassphraseChangeFailed as exc:
+                if exc.changed:  # the files were swapped: the new passphrase is in effect
+                    self._changed(exc.message)
+                else:
+                    messages.show_error(self, exc)
+                return
             except JusouError as exc:
                 messages.show_error(self, exc)
                 return
-            for edit in (self.current, self.new, self.again):
-                edit.clear()
-            _show(
-                self.change_result, f"{when_text(self.clock())} にパスフレーズを変更しました。{OLD_BACKUPS}"
-            )
-            if messages.ask(self, CHANGED, yes="バックアップを作成", no="あとで"):
-                self.start_backup()
+            self._changed(CHANGED)
 
         def failed(exc: BaseException) -> None:
             change.discard()
@@ -416,6 +447,17 @@ class DataSafetyPage(QWidget):
                 messages.show_error(self, exc)
 
         run_with_progress(self, "パスフレーズを変更しています…", work, done, failed)
+
+    def _changed(self, text: str) -> None:
+        """The new passphrase is in effect: forget what was typed, say so, offer a new backup."""
+        for edit in (self.current, self.new, self.again):
+            edit.clear()
+        _show(self.problem, "")
+        _show(self.change_result, f"{when_text(self.clock())} にパスフレーズを変更しました。{OLD_BACKUPS}")
+        if not self.db.is_open:  # it could not be reopened: the text says which passphrase to use
+            messages.inform(self, text)
+        elif messages.ask(self, f"{text}\n\n{OFFER_BACKUP}", yes="バックアップを作成", no="あとで"):
+            self.start_backup()
 
     # ---- 点検 -----------------------------------------------------------------------------------
 

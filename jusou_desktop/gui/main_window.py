@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
             settings_tabs.addTab(MeetingSettingsPage(self.session.db), "会議")
             from jusou_desktop.gui.data_safety import DataSafetyPage
 
-            self.data_safety = DataSafetyPage(self.session.db)
+            self.data_safety = DataSafetyPage.for_session(self.session)
             settings_tabs.addTab(self.data_safety, "データの保護")
             self.sheet_templates = templates
             return settings_tabs
@@ -459,6 +459,7 @@ class MainWindow(QMainWindow):
             )
             event.ignore()
             return
+        progress.drop_held_results()  # closing while locked: nobody is left to tell
         if self.session is not None and not self.is_locked() and self.case_tabs is not None:
             while self.case_tabs.count() > 1:
                 if not self.close_case_tab(1):

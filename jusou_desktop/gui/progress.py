@@ -75,6 +75,12 @@ def release_results() -> None:
         deliver()
 
 
+def drop_held_results() -> None:
+    """Forget what was held back (the window closes while locked) and stop holding."""
+    global _held
+    _held = None
+
+
 def _deliver(callback: Callable[[], None]) -> None:
     if _held is not None:
         _held.append(callback)

@@ -120,10 +120,34 @@ class BackupFailed(StoreError):
         )
 
 
+class PassphraseChangeFailed(StoreError):
+    """A passphrase change stopped by the file system; ``changed`` says which passphrase now opens it.
+
+    Before the rename the file is untouched (the old passphrase); once the rename succeeded the
+    new passphrase is in effect even if a later step failed, and the message says so.
+    """
+
+    def __init__(self, reason: str, *, changed: bool) -> None:
+        if changed:
+            text = (
+                f"新しいパスフレーズに変わりました。ただし、{reason}\n"
+                "次からは新しいパスフレーズで開いてください（開けないときは、これまでのパスフレーズもお試しください）。"
+            )
+        else:
+            text = f"パスフレーズを変更できませんでした。{reason}\nパスフレーズは変わっていません。"
+        super().__init__(text)
+        self.changed = changed
+
+
+PREPARED_FILE_GONE = (
+    "準備したファイルが見当たりません（ほかのプログラムが消した可能性があります）。もう一度お試しください。"
+)
 CHANGED_DURING_REKEY = (
     "パスフレーズの変更中に、データの保存やロックがありました。念のため変更を取りやめました"
     "（パスフレーズは変わっていません）。もう一度お試しください。"
 )
+BACKUP_TMP_INFIX = ".作成中-"
+"""A backup is written as ``<name>.作成中-xxxxxxxx.tmp`` until it is checked (see export_copy)."""
 BACKUP_CANCELLED = "バックアップを中止しました。ファイルは作られていません。"
 REKEY_CANCELLED = "パスフレーズの変更を中止しました。パスフレーズは変わっていません。"
 CHECK_CANCELLED = "点検を中止しました。"
@@ -233,10 +257,10 @@ class Database:
         path = Path(path)
         salt = cx.inspect_file(path)
         cx.check_cipher_runtime()
-        _remove_leftover_rekey(path)
         lock = LockFile(path)
         lock.acquire(take_over=take_over_lock)
         try:
+            _remove_leftover_rekey(path)  # only now: while another program holds the file, it is its own
             if key is None:
                 if passphrase is None:
                     raise ValueError("passphrase or key required")
@@ -458,7 +482,10 @@ class Database:
         checked (cipher pages, structure, the same row count in every table, the same data format),
         flushed to the device and only then renamed to ``dest`` -- never over an existing file.
         On any failure or 中止 the temporary file is removed, so ``dest`` is either absent or a
-        complete, checked copy.  Safe on a view from :meth:`opener_for_worker` on a worker thread.
+        complete, checked copy.  Only if the PC dies meanwhile is the temporary file left, in the
+        folder the user chose (it is theirs: nothing else is removed from it), named
+        ``<dest>.作成中-<8 hex digits>.tmp`` so that it says what it is; it is encrypted and can be
+        deleted.  Safe on a view from :meth:`opener_for_worker` on a worker thread.
 
         Raises AlreadyExists, BackupFailed (reason in Japanese) or Cancelled.
         """
@@ -471,7 +498,7 @@ class Database:
             raise BackupFailed(f"保存先のフォルダがありません: {folder}")
         if not os.access(folder, os.W_OK):
             raise BackupFailed(f"保存先のフォルダに書き込めません（読み取り専用）: {folder}")
-        tmp = folder / f"{dest.name}.{secrets.token_hex(4)}.tmp"
+        tmp = folder / f"{dest.name}{BACKUP_TMP_INFIX}{secrets.token_hex(4)}.tmp"
         try:
             _stop_if(cancelled, BACKUP_CANCELLED)
             say("暗号化したまま書き出しています")
@@ -524,7 +551,9 @@ class PassphraseChange:
     :meth:`finish` closes the owner's connection, renames the checked file over the original
     (atomic: same folder) and reconnects with the new key; the :class:`Database` object stays the
     one every window holds.  If the process dies at any point the file opens with the old or the
-    new passphrase (a leftover ``.rekey-tmp`` is removed the next time the file is opened).
+    new passphrase (a leftover ``.rekey-tmp`` and its ``-journal`` are removed the next time the
+    file is opened, once the lock is held).  A failure of the file system is a
+    :class:`PassphraseChangeFailed` that says which passphrase is in effect.
 
     Anything written to the database after :meth:`Database.start_passphrase_change` would be
     missing from the export, so :meth:`finish` refuses (StoreError, nothing changed) if the owner's
@@ -564,7 +593,8 @@ class PassphraseChange:
                 _stop_if(cancelled, REKEY_CANCELLED)
             new_key = crypto.derive_new(normalize(new_passphrase))
             _stop_if(cancelled, REKEY_CANCELLED)
-            self._tmp.unlink(missing_ok=True)
+            for leftover in (self._tmp, _journal_of(self._tmp)):  # a stale journal would be replayed
+                leftover.unlink(missing_ok=True)
             say("新しい鍵で書き出しています")
             with self._open_view() as view:
                 expected = _export_encrypted(
@@ -573,18 +603,29 @@ class PassphraseChange:
             _stop_if(cancelled, REKEY_CANCELLED)
             say("書き出したファイルを新しい鍵で確認しています")
             if not _export_checks_out(self._tmp, new_key, expected, cancelled, REKEY_CANCELLED):
-                raise StorageFailure(
-                    "新しいパスフレーズでの書き出しを確認できませんでした。パスフレーズは変わっていません。"
+                raise PassphraseChangeFailed(
+                    "新しいパスフレーズでの書き出しを確認できませんでした。", changed=False
                 )
             _fsync_file(self._tmp)
             _stop_if(cancelled, REKEY_CANCELLED)
             self._new_key = new_key
+        except (StoreError, OSError) as exc:
+            self.discard()
+            if isinstance(exc, (WrongPassphrase, PassphraseChangeFailed)):
+                raise
+            # the device, not the data (disk full, stick pulled out, file held): say so in Japanese
+            raise PassphraseChangeFailed(_why_not_rekeyed(exc), changed=False) from exc
         except BaseException:
             self.discard()
             raise
 
     def finish(self, *, progress: Progress | None = None) -> None:
-        """The short part, on the thread that owns the database: swap the files, reconnect."""
+        """The short part, on the thread that owns the database: swap the files, reconnect.
+
+        Refusals before the swap (StoreError) leave the owner's connection as it was.  A failure
+        of the file system is a :class:`PassphraseChangeFailed` whose ``changed`` tells which
+        passphrase is now in effect; the database is reconnected with that one's key.
+        """
         say = progress or _quiet
         db = self._db
         try:
@@ -593,19 +634,50 @@ class PassphraseChange:
             conn = db._conn
             if conn is None or conn is not self._conn or _write_mark(conn) != self._mark:
                 raise StoreError(CHANGED_DURING_REKEY)
+            if not self._tmp.is_file():
+                raise PassphraseChangeFailed(PREPARED_FILE_GONE, changed=False)
             say("元のファイルと入れ替えています")
             conn.close()
             db._conn = None
+            replaced = False
             try:
                 os.replace(self._tmp, db.path)
+                replaced = True
                 _fsync_dir(db.path.parent)
+            except OSError as exc:
+                raise PassphraseChangeFailed(self._why_not_swapped(exc, replaced), changed=replaced) from exc
             finally:
-                key = self._new_key if not self._tmp.exists() else self._old_key
-                db._conn = cx.connect(db.path, key)
-                db._key = key
+                self._reconnect(self._new_key if replaced else self._old_key, replaced)
         finally:
             self.discard()
         say("完了しました")
+
+    def _why_not_swapped(self, exc: OSError, replaced: bool) -> str:
+        if replaced:
+            return (
+                "変更がUSBメモリなどに最後まで書き込まれたことを確かめられませんでした。"
+                "USBメモリが抜かれていないか確かめてください。"
+            )
+        if isinstance(exc, FileNotFoundError) and self._db.path.exists():
+            return PREPARED_FILE_GONE
+        return _why_not_rekeyed(exc)
+
+    def _reconnect(self, key: crypto.DerivedKey, replaced: bool) -> None:
+        """Reopen with the key of the passphrase in effect; if that fails, stay closed and say which.
+
+        Closed, the database is as if locked (the lock file is still ours, no key is kept).
+        """
+        db = self._db
+        try:
+            db._conn = cx.connect(db.path, key)
+        except StoreError as exc:
+            db._key = crypto.DerivedKey(b"", key.salt)  # as when locked: no key kept
+            raise PassphraseChangeFailed(
+                f"データベースを開き直せませんでした（{exc.message.splitlines()[0]}）。"
+                "アプリをいったん終了してください。",
+                changed=replaced,
+            ) from exc
+        db._key = key
 
     def discard(self) -> None:
         """Remove the prepared file (the passphrase stays as it was)."""
@@ -699,22 +771,54 @@ def _rename_without_overwrite(source: Path, dest: Path) -> None:
         source.unlink()
 
 
+def _journal_of(path: Path) -> Path:
+    return Path(str(path) + "-journal")
+
+
 def _remove_with_journal(path: Path) -> None:
-    for leftover in (path, Path(str(path) + "-journal")):
+    for leftover in (path, _journal_of(path)):
         with contextlib.suppress(OSError):
             leftover.unlink(missing_ok=True)
 
 
-def _why_not_written(exc: BaseException) -> str:
-    """Why a backup failed, in words for the office (the SQLite or OS error underneath)."""
+_FULL, _NOT_WRITABLE, _DEVICE = "full", "not writable", "device"
+
+
+def _what_failed(exc: BaseException) -> str:
+    """The kind of file-system failure under ``exc`` (the SQLite or OS error underneath)."""
     cause = exc.__cause__ if isinstance(exc, StoreError) and exc.__cause__ is not None else exc
     text = str(cause).lower()
     number = cause.errno if isinstance(cause, OSError) else None
     if number == errno.ENOSPC or "full" in text:
-        return "保存先の空き容量が足りません。別の保存先を選ぶか、不要なファイルを整理してください。"
+        return _FULL
     if number in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text or "read-only" in text:
-        return "保存先に書き込めません（読み取り専用）。書き込める保存先を選んでください。"
-    return "ファイルの読み書きに失敗しました。USBメモリが抜かれていないか確かめてください。"
+        return _NOT_WRITABLE
+    return _DEVICE
+
+
+_WHY_NOT_WRITTEN = {
+    _FULL: "保存先の空き容量が足りません。別の保存先を選ぶか、不要なファイルを整理してください。",
+    _NOT_WRITABLE: "保存先に書き込めません（読み取り専用）。書き込める保存先を選んでください。",
+    _DEVICE: "ファイルの読み書きに失敗しました。USBメモリが抜かれていないか確かめてください。",
+}
+_WHY_NOT_REKEYED = {
+    _FULL: "データベースのある場所の空き容量が足りません（変更にはファイルと同じくらいの空きが要ります）。",
+    _NOT_WRITABLE: (
+        "データベースのファイルを書き換えられませんでした。ほかのプログラム（ウイルス対策ソフトなど）が"
+        "使っているか、読み取り専用になっています。しばらくしてからもう一度お試しください。"
+    ),
+    _DEVICE: "ファイルの読み書きに失敗しました。USBメモリが抜かれていないか確かめてください。",
+}
+
+
+def _why_not_written(exc: BaseException) -> str:
+    """Why a backup failed, in words for the office."""
+    return _WHY_NOT_WRITTEN[_what_failed(exc)]
+
+
+def _why_not_rekeyed(exc: BaseException) -> str:
+    """Why a passphrase change failed, in words for the office (it writes beside the database)."""
+    return _WHY_NOT_REKEYED[_what_failed(exc)]
 
 
 def _rekey_tmp_path(path: Path) -> Path:
@@ -722,8 +826,11 @@ def _rekey_tmp_path(path: Path) -> Path:
 
 
 def _remove_leftover_rekey(path: Path) -> None:
-    """A leftover from a passphrase change that died before the rename: the original is intact."""
-    _rekey_tmp_path(path).unlink(missing_ok=True)
+    """Leftovers of a passphrase change that died before the rename: the original is intact.
+
+    Call only with the lock held: while another program holds it, the file may be its change.
+    """
+    _remove_with_journal(_rekey_tmp_path(path))
 
 
 def _export_encrypted(
