@@ -176,6 +176,26 @@ def test_an_end_is_not_dated_before_a_check() -> None:
         )
 
 
+def test_no_step_is_dated_before_the_step_recorded_last() -> None:
+    """After 利用中に戻す (whose day the link itself does not keep), 終了 and 定着 come after it."""
+    back_on = dt.date(2025, 1, 25)
+    for target, reason in ((S.ENDED, "転居"), (S.SETTLED, "")):
+        with pytest.raises(ValidationError) as caught:
+            move(
+                _link(S.USING),
+                target,
+                dt.date(2025, 1, 20),
+                TODAY,
+                reason=reason,
+                last_check_on=dt.date(2024, 12, 1),
+                last_step_on=back_on,
+            )
+        assert caught.value.message.endswith("は前の記録（令和7年1月25日）より前にはできません。")
+    assert (
+        move(_link(S.USING), S.ENDED, back_on, TODAY, reason="転居", last_step_on=back_on).ended_on == back_on
+    )
+
+
 def test_ending_always_needs_a_reason_and_keeps_it() -> None:
     for status in (S.ARRANGING, S.USING, S.SETTLED):
         with pytest.raises(ValidationError, match="終了の理由") as caught:

@@ -252,6 +252,10 @@ def test_moves_keep_their_dates_after_the_settled_day_and_the_checks(db: Databas
     link = db.resources.link(link_id)
     assert (link.status, link.settled_on, link.ended_on) == (S.SETTLED, dt.date(2025, 1, 10), None)
     assert len(db.resources.history(link_id)) == 3  # 紹介, 利用開始, 定着: the refusals left nothing
+    db.resources.move(link_id, S.USING, dt.date(2025, 1, 25), TODAY)  # 利用中に戻す
+    with pytest.raises(ValidationError, match="終了の日付は前の記録（令和7年1月25日）より前"):
+        db.resources.move(link_id, S.ENDED, dt.date(2025, 1, 20), TODAY, reason="転居")
+    db.resources.move(link_id, S.ENDED, dt.date(2025, 1, 25), TODAY, reason="転居")  # the same day is fine
 
 
 def test_the_story_is_newest_first_by_date_then_by_when_it_was_entered(db: Database) -> None:

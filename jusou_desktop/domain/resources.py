@@ -380,13 +380,15 @@ def move(
     *,
     reason: str = "",
     last_check_on: dt.date | None = None,
+    last_step_on: dt.date | None = None,
 ) -> ResourceLink:
     """The connection after the move to ``target`` on ``on``, or RuleViolation/ValidationError.
 
     ``last_check_on`` is the day of the connection's latest 定着の確認 (None when it has none;
-    定着 needs one).  The dates stay in order: 開始日 not before 紹介日; 定着 and 終了 not before
+    定着 needs one); ``last_step_on`` the day of its latest recorded step (紹介, 利用開始, 定着,
+    利用中に戻す…).  The dates stay in order: 開始日 not before 紹介日; 定着 and 終了 not before
     開始日 (or 紹介日 when never started) nor before the latest check; 終了 and 利用中に戻す from
-    定着 not before the 定着日.
+    定着 not before the 定着日; no step before the one recorded last.
     """
     why_not = refusal_reason(link, target, 0 if last_check_on is None else 1)
     if why_not is not None:
@@ -404,6 +406,8 @@ def move(
         _not_before(on, link.settled_on, what, "定着日")
     if last_check_on is not None and target in (LinkStatus.SETTLED, LinkStatus.ENDED):
         _not_before(on, last_check_on, what, "最後の定着の確認")
+    if last_step_on is not None:
+        _not_before(on, last_step_on, what, "前の記録")
     if target == LinkStatus.USING and link.status == LinkStatus.ARRANGING:
         return replace(link, status=target, started_on=on)
     if target == LinkStatus.USING:  # 定着 → 利用中: the 定着 judgement is withdrawn

@@ -435,7 +435,18 @@ class ResourceRepository(Repository):
         with self._db.transaction() as conn:
             row = self.link_row(link_id)
             before = row.link
-            after = rules.move(before, target, on, today, reason=reason, last_check_on=row.last_check_on)
+            last_step = conn.execute(
+                "SELECT max(on_date) FROM resource_link_events WHERE link_id = ?", (link_id,)
+            ).fetchone()[0]
+            after = rules.move(
+                before,
+                target,
+                on,
+                today,
+                reason=reason,
+                last_check_on=row.last_check_on,
+                last_step_on=dt.date.fromisoformat(last_step) if last_step else None,
+            )
             conn.execute(
                 f"UPDATE resource_links SET {', '.join(f'{c} = ?' for c in _LINK_FIELDS.split(', '))}"
                 " WHERE id = ?",
