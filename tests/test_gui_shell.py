@@ -229,6 +229,33 @@ def test_locking_stops_background_work_first_and_reports_it_after_unlocking(
     qtbot.waitUntil(lambda: len(db.notes.for_case(case.id)) == 1, timeout=3000)
 
 
+def test_a_file_closed_under_the_window_asks_to_unlock_and_keeps_what_was_typed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """After a passphrase change whose file could not be reopened (データの保護 says so)."""
+    assert window.session is not None
+    db = window.session.db
+    case = next(r for r in db.cases.rows() if r.name == "山本 太郎")
+    window.open_case(case.id)
+    case_file = window.case_file_widgets()[0]
+    case_file.tabs.setCurrentWidget(case_file.notes_tab)
+    case_file.notes_tab.new_note()
+    type_text(qtbot, case_file.notes_tab.body, "閉じる前の記録")
+    window.show_section("設定")
+    db.suspend()  # what a failed reconnect leaves: the file closed, the key forgotten
+    window.data_safety.database_closed.emit()
+    assert window.is_locked()
+    assert not case_file.notes_tab.body.isVisible()  # hidden behind the lock screen, not closed
+    type_text(qtbot, window.lock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_locked(), timeout=5000)
+    assert db.is_open
+    (same,) = window.case_file_widgets()
+    assert same.notes_tab.body.toPlainText() == "閉じる前の記録"
+    qtbot.mouseClick(same.notes_tab.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(db.notes.for_case(case.id)) == 1, timeout=3000)
+
+
 def test_a_referral_started_from_a_case_survives_the_lock(qtbot: QtBot, window: MainWindow) -> None:
     """From the case file's つなぎ・予定 tab: the sheet starts with the 本人's data; typing survives Ctrl+L."""
     assert window.session is not None

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -162,6 +162,9 @@ def _left(button: QPushButton) -> QWidget:
 
 class DataSafetyPage(QWidget):
     """The 「データの保護」 tab of 設定."""
+
+    database_closed = Signal()
+    """After a passphrase change the file could not be reopened: the window must ask to unlock."""
 
     def __init__(
         self,
@@ -430,6 +433,8 @@ class DataSafetyPage(QWidget):
                 return
             except JusouError as exc:
                 messages.show_error(self, exc)
+                if not self.db.is_open:
+                    self.database_closed.emit()
                 return
             self._changed(CHANGED)
 
@@ -456,6 +461,7 @@ class DataSafetyPage(QWidget):
         _show(self.change_result, f"{when_text(self.clock())} にパスフレーズを変更しました。{OLD_BACKUPS}")
         if not self.db.is_open:  # it could not be reopened: the text says which passphrase to use
             messages.inform(self, text)
+            self.database_closed.emit()
         elif messages.ask(self, f"{text}\n\n{OFFER_BACKUP}", yes="バックアップを作成", no="あとで"):
             self.start_backup()
 

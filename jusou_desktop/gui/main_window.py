@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
             from jusou_desktop.gui.data_safety import DataSafetyPage
 
             self.data_safety = DataSafetyPage.for_session(self.session)
+            self.data_safety.database_closed.connect(self.ask_to_unlock)
             settings_tabs.addTab(self.data_safety, "データの保護")
             self.sheet_templates = templates
             return settings_tabs
@@ -379,6 +380,19 @@ class MainWindow(QMainWindow):
             clipboard.clear()
         progress.hold_results()  # a job that ended meanwhile is reported after unlocking
         self.session.db.suspend()
+        self.lock_screen.prepare(self.session.db.path.name)
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.inactivity.deactivate(QApplication.instance() or self)
+        self._update_status()
+
+    def ask_to_unlock(self) -> None:
+        """The file was closed under the window (it could not be reopened after a passphrase
+        change): show the lock screen so that unlocking reopens it.  Nothing can be saved now, so
+        the open records stay as they are, hidden behind the lock screen, and are there again
+        after unlocking."""
+        if self.session is None or self.is_locked():
+            return
+        progress.hold_results()
         self.lock_screen.prepare(self.session.db.path.name)
         self.pages.setCurrentWidget(self.lock_screen)
         self.inactivity.deactivate(QApplication.instance() or self)
