@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from jusou_desktop.domain.errors import Cancelled
-from jusou_desktop.domain.model import CaseStatus, ConsentState, HouseholdMember, Person
+from jusou_desktop.domain.model import CaseRow, CaseStatus, ConsentState, HouseholdMember, Person
 from jusou_desktop.gui import messages, tasks
+from jusou_desktop.gui.case_file import CaseFileWidget
 from jusou_desktop.gui.case_list import NewCaseDialog
 from jusou_desktop.gui.main_window import SECTIONS, MainWindow
 from jusou_desktop.gui.progress import Progress, run_with_progress
@@ -151,15 +152,22 @@ def test_status_changes_through_the_case_file(qtbot: QtBot, window: MainWindow) 
     assert window.session.db.cases.get(case.id).status == CaseStatus.RECEIVED
 
 
-def test_auto_lock_keeps_the_draft_and_gives_it_back(qtbot: QtBot, window: MainWindow) -> None:
-    """Type a note, get locked for idleness, unlock: the case is open again with the text intact."""
+def _typing_a_note(qtbot: QtBot, window: MainWindow, text: str) -> tuple[CaseRow, CaseFileWidget]:
+    """山本 太郎's case file open on a new note with ``text`` typed (not saved)."""
     assert window.session is not None
     case = next(r for r in window.session.db.cases.rows() if r.name == "山本 太郎")
     window.open_case(case.id)
     case_file = window.case_file_widgets()[0]
     case_file.tabs.setCurrentWidget(case_file.notes_tab)
     case_file.notes_tab.new_note()
-    type_text(qtbot, case_file.notes_tab.body, "自宅を訪問。母の通院について相談した（書きかけ）")
+    type_text(qtbot, case_file.notes_tab.body, text)
+    return case, case_file
+
+
+def test_auto_lock_keeps_the_draft_and_gives_it_back(qtbot: QtBot, window: MainWindow) -> None:
+    """Type a note, get locked for idleness, unlock: the case is open again with the text intact."""
+    case, _ = _typing_a_note(qtbot, window, "自宅を訪問。母の通院について相談した（書きかけ）")
+    assert window.session is not None
     window.inactivity.set_interval_ms(200)
     window.inactivity.activate(QApplication.instance())
     qtbot.waitUntil(window.is_locked, timeout=3000)
@@ -186,14 +194,9 @@ def test_locking_stops_background_work_first_and_reports_it_after_unlocking(
 ) -> None:
     """A job reading through its own connection (as a backup does) must not block the drafts
     being saved at the lock, nor report over the lock screen."""
+    case, _ = _typing_a_note(qtbot, window, "書きかけの記録")
     assert window.session is not None
     db = window.session.db
-    case = next(r for r in db.cases.rows() if r.name == "山本 太郎")
-    window.open_case(case.id)
-    case_file = window.case_file_widgets()[0]
-    case_file.tabs.setCurrentWidget(case_file.notes_tab)
-    case_file.notes_tab.new_note()
-    type_text(qtbot, case_file.notes_tab.body, "書きかけの記録")
     open_view = db.opener_for_worker()
     reading = threading.Event()
     outcomes: list[str] = []
@@ -233,14 +236,9 @@ def test_a_file_closed_under_the_window_asks_to_unlock_and_keeps_what_was_typed(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     """After a passphrase change whose file could not be reopened (データの保護 says so)."""
+    case, case_file = _typing_a_note(qtbot, window, "閉じる前の記録")
     assert window.session is not None
     db = window.session.db
-    case = next(r for r in db.cases.rows() if r.name == "山本 太郎")
-    window.open_case(case.id)
-    case_file = window.case_file_widgets()[0]
-    case_file.tabs.setCurrentWidget(case_file.notes_tab)
-    case_file.notes_tab.new_note()
-    type_text(qtbot, case_file.notes_tab.body, "閉じる前の記録")
     window.show_section("設定")
     db.suspend()  # what a failed reconnect leaves: the file closed, the key forgotten
     window.data_safety.database_closed.emit()
