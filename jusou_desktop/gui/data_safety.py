@@ -48,7 +48,7 @@ from jusou_desktop.gui import messages, tasks
 from jusou_desktop.gui.case_file_common import hint_label
 from jusou_desktop.gui.create import STRENGTH_HINT, show_strength
 from jusou_desktop.gui.meeting_window import alert_label
-from jusou_desktop.gui.progress import Progress, run_with_progress
+from jusou_desktop.gui.progress import Progress, on_own_connection, run_with_progress
 from jusou_desktop.gui.session import Session
 from jusou_desktop.store.database import CheckReport, CopyReport, Database, PassphraseChangeFailed
 from jusou_desktop.store.errors import AlreadyExists, WrongPassphrase
@@ -342,15 +342,13 @@ class DataSafetyPage(QWidget):
         dest = self._choose_backup_path(started)
         if dest is None:
             return
-        try:
-            open_view = self.db.opener_for_worker()
-        except JusouError as exc:
-            messages.show_error(self, exc)
-            return
 
-        def work(progress: Progress) -> CopyReport:
-            with open_view() as view:
-                return view.export_copy(dest, cancelled=progress.cancelled, progress=_stepper(progress, 3))
+        def copy(view: Database, progress: Progress) -> CopyReport:
+            return view.export_copy(dest, cancelled=progress.cancelled, progress=_stepper(progress, 3))
+
+        work = on_own_connection(self, self.db, copy)
+        if work is None:
+            return
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, Cancelled):
@@ -468,16 +466,12 @@ class DataSafetyPage(QWidget):
     # ---- 点検 -----------------------------------------------------------------------------------
 
     def start_check(self) -> None:
-        try:
-            open_view = self.db.opener_for_worker()
-        except JusouError as exc:
-            messages.show_error(self, exc)
+        work = on_own_connection(
+            self, self.db, lambda view, progress: view.check(cancelled=progress.cancelled)
+        )
+        if work is None:
             return
         started = self.clock()
-
-        def work(progress: Progress) -> CheckReport:
-            with open_view() as view:
-                return view.check(cancelled=progress.cancelled)
 
         def done(report: Any) -> None:
             assert isinstance(report, CheckReport)

@@ -43,12 +43,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from jusou_desktop.domain.errors import Cancelled, JusouError
+from jusou_desktop.domain.errors import Cancelled
 from jusou_desktop.domain.ledger_import import FIELDS, ColumnMapping, ImportKind
 from jusou_desktop.gui import messages
 from jusou_desktop.gui.case_file_common import fill_table, hint_label, make_table, store_call
 from jusou_desktop.gui.meeting_window import alert_label, button_row, column, form, row_of
-from jusou_desktop.gui.progress import Progress, run_with_progress
+from jusou_desktop.gui.progress import Progress, on_own_connection, run_with_progress
 from jusou_desktop.gui.session import Session
 from jusou_desktop.store.database import Database
 from jusou_desktop.store.imports import ImportPreview, ImportResult
@@ -187,17 +187,9 @@ class ImportWizard(QWizard):
         done_when_closed: bool = False,
     ) -> None:
         """:meth:`in_background` with the database, through a connection of the worker's own."""
-        try:
-            open_view = self.session.db.opener_for_worker()
-        except JusouError as exc:  # locked or closed meanwhile
-            messages.show_error(self, exc)
-            return
-
-        def work_on_view(progress: Progress) -> Any:
-            with open_view() as view:
-                return work(view, progress)
-
-        self.in_background(label, work_on_view, done, failed, done_when_closed=done_when_closed)
+        on_view = on_own_connection(self, self.session.db, work)
+        if on_view is not None:  # else locked or closed meanwhile (shown)
+            self.in_background(label, on_view, done, failed, done_when_closed=done_when_closed)
 
 
 def _wizard(page: QWizardPage) -> ImportWizard:

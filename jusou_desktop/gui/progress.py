@@ -20,7 +20,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from jusou_desktop.domain.errors import JusouError
+from jusou_desktop.gui import messages
 from jusou_desktop.gui.tasks import run_in_background
+from jusou_desktop.store.database import Database
 
 
 class Progress(QObject):
@@ -86,6 +89,25 @@ def _deliver(callback: Callable[[], None]) -> None:
         _held.append(callback)
     else:
         callback()
+
+
+def on_own_connection(
+    parent: QWidget, db: Database, work: Callable[[Database, Progress], Any]
+) -> Callable[[Progress], Any] | None:
+    """``work(view, progress)`` as work for :func:`run_with_progress`, run on a connection the
+    worker opens itself (:meth:`Database.opener_for_worker`): the GUI thread's connection is
+    never used off it.  None, with the refusal shown, when the database is locked or closed."""
+    try:
+        open_view = db.opener_for_worker()
+    except JusouError as exc:
+        messages.show_error(parent, exc)
+        return None
+
+    def on_view(progress: Progress) -> Any:
+        with open_view() as view:
+            return work(view, progress)
+
+    return on_view
 
 
 def run_with_progress(
